@@ -1,0 +1,94 @@
+extension OutputRecord {
+    /// The record as one line of the DESIGN §5 JSON-lines schema (no trailing newline).
+    public var jsonLine: String {
+        var w = JSONWriter()
+        switch self {
+        case .span(let span): span.writeJSON(into: &w)
+        case .metric(let point): point.writeJSON(into: &w)
+        case .event(let event): event.writeJSON(into: &w)
+        }
+        return w.output
+    }
+}
+
+extension Span {
+    /// Writes `{"kind":"span",…}`.
+    public func writeJSON(into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("kind")
+        w.string("span")
+        w.key("trace_id")
+        w.string(traceID.description)
+        w.key("span_id")
+        w.string(spanID.description)
+        w.key("parent_id")
+        w.string(parentID?.description)
+        w.key("service")
+        w.string(service)
+        w.key("name")
+        w.string(name)
+        w.key("resource")
+        w.string(resource)
+        w.key("start_ns")
+        w.int(start.nanoseconds)
+        w.key("duration_ns")
+        w.int(durationNanoseconds)
+        w.key("error")
+        w.bool(error)
+        w.key("attributes")
+        w.beginObject()
+        for key in attributes.keys.sorted() {
+            w.key(key)
+            w.attribute(attributes[key]!)
+        }
+        w.endObject()
+        w.endObject()
+    }
+}
+
+extension MetricPoint {
+    /// Writes `{"kind":"metric",…}`.
+    public func writeJSON(into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("kind")
+        w.string("metric")
+        w.key("name")
+        w.string(name)
+        w.key("type")
+        w.string(type.rawValue)
+        w.key("value")
+        w.double(value)
+        w.key("timestamp_ns")
+        w.int(timestamp.nanoseconds)
+        w.key("tags")
+        writeTags(tags, into: &w)
+        w.endObject()
+    }
+}
+
+extension TelemetryEvent {
+    /// Writes `{"kind":"event",…}`.
+    public func writeJSON(into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("kind")
+        w.string("event")
+        w.key("name")
+        w.string(name)
+        w.key("timestamp_ns")
+        w.int(timestamp.nanoseconds)
+        w.key("tags")
+        writeTags(tags, into: &w)
+        w.key("text")
+        w.string(text)
+        w.endObject()
+    }
+}
+
+private func writeTags(_ tags: [String: String], into w: inout JSONWriter) {
+    w.beginObject()
+    for key in tags.keys.sorted() {
+        w.key(key)
+        w.string(tags[key])
+    }
+    w.endObject()
+}
