@@ -13,8 +13,7 @@ public struct CivilTime: Hashable, Sendable {
     public var nanosecond: Int
 
     /// Creates a civil time from its fields (not validated; see `isValid`).
-    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, nanosecond: Int = 0)
-    {
+    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, nanosecond: Int = 0) {
         self.year = year
         self.month = month
         self.day = day

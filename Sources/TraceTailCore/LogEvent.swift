@@ -96,9 +96,10 @@ public struct HTTPFields: Hashable, Sendable {
     /// Latency in milliseconds (converted from seconds where the log gives seconds).
     public var latencyMs: Double?
 
-    public init(method: ByteRange? = nil, path: ByteRange? = nil, status: Int? = nil, bytes: Int? = nil,
-        latencyMs: Double? = nil)
-    {
+    public init(
+        method: ByteRange? = nil, path: ByteRange? = nil, status: Int? = nil, bytes: Int? = nil,
+        latencyMs: Double? = nil
+    ) {
         self.method = method
         self.path = path
         self.status = status
