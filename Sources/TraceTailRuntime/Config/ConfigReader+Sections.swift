@@ -1,0 +1,204 @@
+import PatternParser
+import TraceTailCore
+import Yams
+
+extension ConfigReader {
+    static let topKeys = [
+        "sources", "state_dir", "checkpoint_interval", "patterns_dir", "max_line_bytes", "correlation", "metrics",
+        "phase", "incidents", "sinks", "control",
+    ]
+    static let sinkTypes: [String: [String]] = [
+        "jsonl": ["path"],
+        "datadog_agent": ["host", "trace_port", "dogstatsd_port", "dogstatsd_socket"],
+        "datadog_api": ["site", "api_key"],
+        "otlp_http": ["endpoint", "headers"],
+        "prometheus": ["listen"],
+    ]
+
+    mutating func read(_ root: Node, into c: inout TraceTailConfiguration) {
+        for (key, value) in entries(root, "", allowed: Self.topKeys) {
+            switch key {
+            case "sources": readSources(value, into: &c)
+            case "state_dir": if let v = string(value, key) { c.stateDir = v }
+            case "checkpoint_interval": if let v = duration(value, key) { c.checkpointInterval = v }
+            case "patterns_dir": if let v = string(value, key) { c.patternsDir = v }
+            case "max_line_bytes": if let v = byteSize(value, key) { c.maxLineBytes = v }
+            case "correlation": readCorrelation(value, into: &c.correlation)
+            case "metrics": readMetrics(value, into: &c.metrics)
+            case "phase": readPhase(value, into: &c.phase)
+            case "incidents": readIncidents(value, into: &c.incidents)
+            case "sinks": readSinks(value, into: &c)
+            case "control":
+                for (k, v) in entries(value, "control", allowed: ["listen"]) where k == "listen" {
+                    if let s = string(v, "control.listen") { c.controlListen = s }
+                }
+            default: break
+            }
+        }
+    }
+
+    mutating func readSources(_ node: Node, into c: inout TraceTailConfiguration) {
+        guard let seq = node.sequence else {
+            problem(node, "sources", "must be a list of {path: …} entries")
+            return
+        }
+        for (i, item) in seq.enumerated() {
+            let base = "sources[\(i)]"
+            var source = TraceTailConfiguration.Source(path: "")
+            var sawPath = false
+            for (key, value) in entries(item, base, allowed: ["path", "service", "format", "timezone", "start_at"]) {
+                let k = "\(base).\(key)"
+                switch key {
+                case "path":
+                    if let v = string(value, k), !v.isEmpty {
+                        source.path = v
+                        sawPath = true
+                    } else {
+                        problem(value, k, "must be a non-empty path")
+                    }
+                case "service": source.service = string(value, k)
+                case "format":
+                    if let v = string(value, k) {
+                        if let f = LogFormat(rawValue: v) {
+                            source.format = f
+                        } else {
+                            problem(value, k, "`\(v)` is not one of oslo, json, cta_events")
+                        }
+                    }
+                case "timezone":
+                    if let v = string(value, k) {
+                        if ZoneRules.load(name: v) == nil {
+                            problem(value, k, "`\(v)` is not a known IANA time zone")
+                        } else {
+                            source.timezone = v
+                        }
+                    }
+                case "start_at":
+                    if let v = string(value, k) {
+                        if let p = TraceTailConfiguration.StartPosition(rawValue: v) {
+                            source.startAt = p
+                        } else {
+                            problem(value, k, "`\(v)` must be beginning or end")
+                        }
+                    }
+                default: break
+                }
+            }
+            if !sawPath && item.mapping != nil { problem(item, "\(base).path", "is required") }
+            c.sources.append(source)
+        }
+    }
+
+    mutating func readCorrelation(_ node: Node, into c: inout TraceTailConfiguration.Correlation) {
+        let keys = ["idle_timeout", "allowed_lateness", "max_open_spans", "span_per_event"]
+        for (key, value) in entries(node, "correlation", allowed: keys) {
+            let k = "correlation.\(key)"
+            switch key {
+            case "idle_timeout": if let v = duration(value, k) { c.idleTimeout = v }
+            case "allowed_lateness": if let v = duration(value, k) { c.allowedLateness = v }
+            case "max_open_spans": if let v = int(value, k, min: 1) { c.maxOpenSpans = v }
+            case "span_per_event": if let v = bool(value, k) { c.spanPerEvent = v }
+            default: break
+            }
+        }
+    }
+
+    mutating func readMetrics(_ node: Node, into c: inout TraceTailConfiguration.Metrics) {
+        let keys = ["interval", "window", "compare_window", "error_status_min"]
+        for (key, value) in entries(node, "metrics", allowed: keys) {
+            let k = "metrics.\(key)"
+            switch key {
+            case "interval": if let v = duration(value, k) { c.interval = v }
+            case "window": if let v = duration(value, k) { c.window = v }
+            case "compare_window": if let v = duration(value, k) { c.compareWindow = v }
+            case "error_status_min":
+                if let v = int(value, k, min: 100) {
+                    if v > 599 {
+                        problem(value, k, "`\(v)` must be an HTTP status (100–599)")
+                    } else {
+                        c.errorStatusMin = v
+                    }
+                }
+            default: break
+            }
+        }
+        if c.window.nanoseconds % c.interval.nanoseconds != 0 {
+            problem(node, "metrics.window", "must be a multiple of metrics.interval (\(c.interval))")
+        }
+    }
+
+    mutating func readPhase(_ node: Node, into c: inout TraceTailConfiguration.PhaseSettings) {
+        for (key, value) in entries(node, "phase", allowed: ["run_id", "after_fix_on", "fix_at"]) {
+            let k = "phase.\(key)"
+            switch key {
+            case "run_id":
+                if let v = string(value, k) {
+                    if v.isEmpty { problem(value, k, "must not be empty") } else { c.runID = v }
+                }
+            case "after_fix_on":
+                if let v = string(value, k) {
+                    if let t = CTAEventType(rawValue: v) {
+                        c.afterFixOn = t
+                    } else {
+                        let all = CTAEventType.allCases.map(\.rawValue).joined(separator: ", ")
+                        problem(value, k, "`\(v)` is not a CTA event type (\(all))")
+                    }
+                }
+            case "fix_at":
+                if let v = string(value, k) {
+                    if let t = ISO8601.parse(v) {
+                        c.fixAt = t
+                    } else {
+                        problem(value, k, "`\(v)` is not an ISO 8601 time")
+                    }
+                }
+            default: break
+            }
+        }
+    }
+
+    mutating func readIncidents(_ node: Node, into c: inout TraceTailConfiguration.Incidents) {
+        let keys = ["error_rate_threshold", "min_requests", "recovery_intervals", "latency_threshold_ms"]
+        for (key, value) in entries(node, "incidents", allowed: keys) {
+            let k = "incidents.\(key)"
+            switch key {
+            case "error_rate_threshold": if let v = double(value, k, range: 0...1) { c.errorRateThreshold = v }
+            case "min_requests": if let v = int(value, k, min: 1) { c.minRequests = v }
+            case "recovery_intervals": if let v = int(value, k, min: 1) { c.recoveryIntervals = v }
+            case "latency_threshold_ms": if let v = double(value, k, range: 0...1e9) { c.latencyThresholdMs = v }
+            default: break
+            }
+        }
+    }
+
+    mutating func readSinks(_ node: Node, into c: inout TraceTailConfiguration) {
+        guard let seq = node.sequence else {
+            problem(node, "sinks", "must be a list of {type: …} entries")
+            return
+        }
+        for (i, item) in seq.enumerated() {
+            let base = "sinks[\(i)]"
+            guard let mapping = item.mapping else {
+                problem(item, base, "must be a mapping with a `type`")
+                continue
+            }
+            guard let typeNode = mapping["type"], let type = typeNode.string else {
+                problem(
+                    item, "\(base).type", "is required (one of \(Self.sinkTypes.keys.sorted().joined(separator: ", ")))"
+                )
+                continue
+            }
+            guard let allowed = Self.sinkTypes[type] else {
+                problem(
+                    typeNode, "\(base).type",
+                    "`\(type)` is not one of \(Self.sinkTypes.keys.sorted().joined(separator: ", "))")
+                continue
+            }
+            var settings: [String: String] = [:]
+            for (key, value) in entries(item, base, allowed: ["type"] + allowed) where key != "type" {
+                if let s = string(value, "\(base).\(key)") { settings[key] = s }
+            }
+            c.sinks.append(.init(type: type, settings: settings))
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import PatternParser
+import TraceTailCore
+import Yams
+
+extension TraceTailConfiguration {
+    /// Parses YAML text. Unknown keys and bad values are errors naming the key and its line;
+    /// every problem is reported, not just the first.
+    /// - Parameters:
+    ///   - yaml: The file's text.
+    ///   - file: Its path, for messages.
+    /// - Throws: `ConfigurationError` listing every problem.
+    public static func parse(yaml: String, file: String) throws(ConfigurationError) -> TraceTailConfiguration {
+        var reader = ConfigReader(file: file)
+        var config = TraceTailConfiguration()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw ConfigurationError(problems: [reader.syntaxProblem(error)])
+        } catch {
+            throw ConfigurationError(problems: [.init(file: file, line: 0, column: 0, key: "", message: "\(error)")])
+        }
+        if let root {
+            reader.read(root, into: &config)
+        }
+        if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
+        return config
+    }
+}
+
+/// Walks the YAML node tree with positions, collecting problems instead of stopping at the first.
+struct ConfigReader {
+    let file: String
+    var problems: [ConfigurationError.Problem] = []
+
+    mutating func problem(_ node: Node?, _ key: String, _ message: String) {
+        problems.append(
+            .init(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, key: key, message: message))
+    }
+
+    func syntaxProblem(_ error: YamlError) -> ConfigurationError.Problem {
+        // YamlError's description already carries the line and a snippet.
+        var line = 0
+        var column = 0
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            line = mark.line
+            column = mark.column
+        default: break
+        }
+        let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
+        return .init(file: file, line: line, column: column, key: "", message: "invalid YAML: \(message)")
+    }
+
+    /// The pairs of a mapping node, reporting any key outside `allowed`.
+    mutating func entries(_ node: Node, _ path: String, allowed: [String]) -> [(String, Node)] {
+        guard let mapping = node.mapping else {
+            problem(node, path.isEmpty ? "(top level)" : path, "must be a mapping")
+            return []
+        }
+        var out: [(String, Node)] = []
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? "\(keyNode)"
+            let full = path.isEmpty ? key : "\(path).\(key)"
+            if allowed.contains(key) {
+                out.append((key, value))
+            } else {
+                let hint = allowed.first {
+                    $0.replacingOccurrences(of: "_", with: "")
+                        == key.lowercased().replacingOccurrences(of: "_", with: "").replacingOccurrences(
+                            of: "-", with: "")
+                }
+                problem(keyNode, full, "unknown key" + (hint.map { " (did you mean `\($0)`?)" } ?? ""))
+            }
+        }
+        return out
+    }
+
+    mutating func string(_ node: Node, _ key: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            problem(node, key, "must be a string")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func duration(_ node: Node, _ key: String) -> EventDuration? {
+        guard let text = string(node, key) else { return nil }
+        guard let d = EventDuration(parsing: text), d.nanoseconds > 0 else {
+            problem(node, key, "`\(text)` is not a positive duration (e.g. 250ms, 30s, 5m)")
+            return nil
+        }
+        return d
+    }
+
+    mutating func int(_ node: Node, _ key: String, min: Int) -> Int? {
+        guard let text = string(node, key) else { return nil }
+        guard let v = Int(text.replacingOccurrences(of: "_", with: "")), v >= min else {
+            problem(node, key, "`\(text)` must be an integer ≥ \(min)")
+            return nil
+        }
+        return v
+    }
+
+    mutating func double(_ node: Node, _ key: String, range: ClosedRange<Double>) -> Double? {
+        guard let text = string(node, key) else { return nil }
+        guard let v = Double(text), range.contains(v) else {
+            problem(node, key, "`\(text)` must be a number in \(range.lowerBound)…\(range.upperBound)")
+            return nil
+        }
+        return v
+    }
+
+    mutating func bool(_ node: Node, _ key: String) -> Bool? {
+        guard let text = string(node, key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            problem(node, key, "`\(text)` must be true or false")
+            return nil
+        }
+    }
+
+    mutating func byteSize(_ node: Node, _ key: String) -> Int? {
+        guard let text = string(node, key) else { return nil }
+        let units: [(String, Int)] = [
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("B", 1), ("", 1),
+        ]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let v = Int(text.dropLast(suffix.count)), v > 0 { return v * scale }
+        }
+        problem(node, key, "`\(text)` is not a size (e.g. 1048576, 64KiB, 1MiB)")
+        return nil
+    }
+}

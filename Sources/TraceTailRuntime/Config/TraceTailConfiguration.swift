@@ -1,0 +1,100 @@
+import PatternParser
+import TraceTailCore
+
+/// Everything `tracetail.yaml` can say (DESIGN §5). Every key is optional; the defaults here are
+/// the documented ones. `replay` reads it now, `run` later.
+public struct TraceTailConfiguration: Sendable, Equatable {
+    /// One followed path pattern and how to read it.
+    public struct Source: Sendable, Equatable {
+        /// File, directory or glob (`/var/log/nova/*.log`).
+        public var path: String
+        /// Service name for spans; default: from the Loghub token or the file name.
+        public var service: String?
+        /// Format; default: detected from the first lines.
+        public var format: LogFormat?
+        /// IANA zone of log times that carry none. Default: UTC.
+        public var timezone: String?
+        /// Where to start a file that has no checkpoint (`run` only). Default: `end`.
+        public var startAt: StartPosition = .end
+
+        public init(path: String) { self.path = path }
+    }
+
+    /// Where `run` starts reading a file it has no checkpoint for.
+    public enum StartPosition: String, Sendable, Equatable, CaseIterable {
+        case beginning, end
+    }
+
+    /// `correlation:` — span building (DESIGN §3).
+    public struct Correlation: Sendable, Equatable {
+        /// A span is emitted after this much event time without a new line. Default 30s.
+        public var idleTimeout: EventDuration = .seconds(30)
+        /// How far behind the newest event a line may arrive and still join its span. Default 5s.
+        public var allowedLateness: EventDuration = .seconds(5)
+        /// Open spans kept at most; past it the least recently active is emitted early. Default 100000.
+        public var maxOpenSpans: Int = 100_000
+        /// Also emit one `log_event` child span per line. Default false.
+        public var spanPerEvent: Bool = false
+    }
+
+    /// `metrics:` — windows (DESIGN §4).
+    public struct Metrics: Sendable, Equatable {
+        /// Boundary spacing. Default 10s.
+        public var interval: EventDuration = .seconds(10)
+        /// Span-end window evaluated at each boundary. Default 60s.
+        public var window: EventDuration = .seconds(60)
+        /// Before/after comparison span on each side of a fix. Default 5m.
+        public var compareWindow: EventDuration = .minutes(5)
+        /// Lowest HTTP status that makes a span an error. Default 500.
+        public var errorStatusMin: Int = 500
+    }
+
+    /// `phase:` — remediation phase timeline.
+    public struct PhaseSettings: Sendable, Equatable {
+        /// Tag `run_id` of every metric and span. Default `run-1`.
+        public var runID: String = "run-1"
+        /// CTA event type that switches to `after_fix`. Default `patch_applied`.
+        public var afterFixOn: CTAEventType = .patchApplied
+        /// A fixed fix time; none by default.
+        public var fixAt: EventTime?
+    }
+
+    /// `incidents:` — detection thresholds.
+    public struct Incidents: Sendable, Equatable {
+        /// Error rate above which a boundary is unhealthy. Default 0.1.
+        public var errorRateThreshold: Double = 0.1
+        /// Fewer spans than this in a window is healthy. Default 10.
+        public var minRequests: Int = 10
+        /// Healthy boundaries in a row that resolve an incident. Default 3.
+        public var recoveryIntervals: Int = 3
+        /// p95 latency (ms) above which a latency incident opens; nil (default) turns them off.
+        public var latencyThresholdMs: Double?
+    }
+
+    /// One `sinks:` entry. Only `type` is interpreted by this commands; the rest is kept.
+    public struct Sink: Sendable, Equatable {
+        /// `jsonl`, `datadog_agent`, `datadog_api`, `otlp_http`, `prometheus`.
+        public var type: String
+        /// The entry's other keys as strings.
+        public var settings: [String: String]
+    }
+
+    public var sources: [Source] = []
+    /// Checkpoint directory (`run`). Default `/var/lib/tracetail`.
+    public var stateDir: String = "/var/lib/tracetail"
+    /// Checkpoint period (`run`). Default 1s.
+    public var checkpointInterval: EventDuration = .seconds(1)
+    /// Directory of `*.grok` files. Default `patterns`.
+    public var patternsDir: String?
+    /// Lines longer than this are cut and flagged. Default 1 MiB.
+    public var maxLineBytes: Int = 1 << 20
+    public var correlation = Correlation()
+    public var metrics = Metrics()
+    public var phase = PhaseSettings()
+    public var incidents = Incidents()
+    public var sinks: [Sink] = []
+    /// Control API listen address. Default `127.0.0.1:8787` (loopback).
+    public var controlListen: String = "127.0.0.1:8787"
+
+    public init() {}
+}

@@ -1,0 +1,126 @@
+import Testing
+import TraceTailCore
+
+@testable import TraceTailRuntime
+
+@Suite struct ConfigurationTests {
+    @Test func fullExampleFromDesignParses() throws {
+        let yaml = """
+            sources:
+              - path: /var/log/nova/*.log
+                service: nova-api
+                format: oslo
+                timezone: Europe/Berlin
+                start_at: beginning
+            state_dir: /tmp/tt
+            checkpoint_interval: 2s
+            patterns_dir: patterns
+            correlation: { idle_timeout: 20s, allowed_lateness: 3s, max_open_spans: 500, span_per_event: true }
+            metrics: { interval: 5s, window: 30s, compare_window: 2m, error_status_min: 502 }
+            phase: { run_id: run-7, after_fix_on: fix_promoted, fix_at: "2026-11-27T10:16:00Z" }
+            incidents: { error_rate_threshold: 0.2, min_requests: 5, recovery_intervals: 4, latency_threshold_ms: 900 }
+            sinks:
+              - { type: jsonl, path: "-" }
+              - { type: datadog_agent, host: localhost, trace_port: 8126, dogstatsd_port: 8125 }
+            control: { listen: "127.0.0.1:8787" }
+            """
+        let c = try TraceTailConfiguration.parse(yaml: yaml, file: "t.yaml")
+        #expect(c.sources.count == 1)
+        #expect(c.sources[0].service == "nova-api")
+        #expect(c.sources[0].timezone == "Europe/Berlin")
+        #expect(c.sources[0].startAt == .beginning)
+        #expect(c.correlation.idleTimeout == .seconds(20))
+        #expect(c.correlation.maxOpenSpans == 500)
+        #expect(c.correlation.spanPerEvent)
+        #expect(c.metrics.window == .seconds(30))
+        #expect(c.metrics.errorStatusMin == 502)
+        #expect(c.phase.runID == "run-7")
+        #expect(c.phase.afterFixOn == .fixPromoted)
+        #expect(c.phase.fixAt == ISO8601.parse("2026-11-27T10:16:00Z"))
+        #expect(c.incidents.latencyThresholdMs == 900)
+        #expect(c.sinks.map(\.type) == ["jsonl", "datadog_agent"])
+        #expect(c.sinks[1].settings["trace_port"] == "8126")
+    }
+
+    @Test func emptyFileGivesDefaults() throws {
+        let c = try TraceTailConfiguration.parse(yaml: "", file: "t.yaml")
+        #expect(c == TraceTailConfiguration())
+        #expect(c.metrics.interval == .seconds(10))
+        #expect(c.incidents.errorRateThreshold == 0.1)
+    }
+
+    @Test func everyProblemIsReportedWithItsKeyAndLine() {
+        let yaml = """
+            correlation:
+              idle_timout: 30s
+              max_open_spans: -4
+            metrics:
+              interval: soon
+            phase:
+              after_fix_on: lunch
+            sinks:
+              - { type: carrier_pigeon }
+            """
+        do {
+            _ = try TraceTailConfiguration.parse(yaml: yaml, file: "bad.yaml")
+            Issue.record("expected an error")
+        } catch {
+            let lines = error.problems.map(\.description)
+            #expect(lines.count == 5)
+            #expect(lines.contains { $0.hasPrefix("bad.yaml:2:3: correlation.idle_timout: unknown key") })
+            #expect(lines.contains { $0.hasPrefix("bad.yaml:3:19: correlation.max_open_spans:") })
+            #expect(
+                lines.contains { $0.hasPrefix("bad.yaml:5:13: metrics.interval: `soon` is not a positive duration") })
+            #expect(
+                lines.contains { $0.hasPrefix("bad.yaml:7:17: phase.after_fix_on: `lunch` is not a CTA event type") })
+            #expect(lines.contains { $0.hasPrefix("bad.yaml:9:13: sinks[0].type: `carrier_pigeon`") })
+        }
+    }
+
+    @Test func invalidYAMLNamesTheLine() {
+        do {
+            _ = try TraceTailConfiguration.parse(yaml: "metrics:\n  interval: [10s\n", file: "broken.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.problems.count == 1)
+            #expect(error.description.hasPrefix("broken.yaml:"))
+            #expect(error.description.contains("invalid YAML"))
+        }
+    }
+
+    @Test func unknownTimezoneIsAnError() {
+        #expect(throws: ConfigurationError.self) {
+            try TraceTailConfiguration.parse(
+                yaml: "sources:\n  - path: x\n    timezone: Mars/Olympus\n", file: "z.yaml")
+        }
+    }
+
+    @Test func zoneRulesConvertLocalTimesIncludingDST() throws {
+        let berlin = try #require(ZoneRules.load(name: "Europe/Berlin"))
+        // Winter: UTC+1. Summer: UTC+2.
+        let winterLocal = try #require(ISO8601.parse("2026-01-15T12:00:00"))
+        #expect(berlin.utc(fromLocal: winterLocal) == ISO8601.parse("2026-01-15T11:00:00Z"))
+        let summerLocal = try #require(ISO8601.parse("2026-07-15T12:00:00"))
+        #expect(berlin.utc(fromLocal: summerLocal) == ISO8601.parse("2026-07-15T10:00:00Z"))
+        // The repeated hour on 2026-10-25 02:30 local resolves to the earlier instant (CEST).
+        let ambiguous = try #require(ISO8601.parse("2026-10-25T02:30:00"))
+        #expect(berlin.utc(fromLocal: ambiguous) == ISO8601.parse("2026-10-25T00:30:00Z"))
+        let utc = try #require(ZoneRules.load(name: "UTC"))
+        #expect(utc.utc(fromLocal: winterLocal) == winterLocal)
+    }
+
+    @Test(arguments: [
+        ("2026-11-27T10:00:00Z", Int64(1_795_773_600_000_000_000)),
+        ("2026-11-27 10:00:00.5", 1_795_773_600_500_000_000),
+        ("2026-11-27T11:00:00+01:00", 1_795_773_600_000_000_000),
+        ("2026-11-27T10:00", 1_795_773_600_000_000_000),
+    ])
+    func iso8601Forms(_ text: String, _ nanos: Int64) {
+        #expect(ISO8601.parse(text)?.nanoseconds == nanos)
+    }
+
+    @Test(arguments: ["2026-13-01T00:00:00Z", "2026-11-27X10:00:00", "yesterday", "2026-11-27T10:00:00Zjunk"])
+    func iso8601Rejects(_ text: String) {
+        #expect(ISO8601.parse(text) == nil)
+    }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The demo of the README quick start: replays the bundled samples/ (a simulated 30-minute nova
+# run with an incident, the CTA agent's fix and the recovery) and prints the trace trees and
+# the before/after report. Extra arguments go to `tracetail replay` (e.g. --output html --out r.html).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+swift build -c release --product tracetail 2>&1 | tail -n 1
+exec .build/release/tracetail replay samples/ "$@"
