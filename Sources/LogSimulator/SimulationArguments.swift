@@ -11,7 +11,7 @@ public struct SimulationArguments: Sendable, Equatable {
     public var rate: String?
     /// `--seed S`.
     public var seed: String?
-    /// `--incident START+LENGTH`, or `none`.
+    /// `--incident START+LENGTH`, or `none`. Default: the middle third of the run.
     public var incident: String?
     /// `--fix-at T`: an offset from the start (`16m`) or an ISO 8601 instant.
     public var fixAt: String?
@@ -119,7 +119,11 @@ public struct SimulationArguments: Sendable, Equatable {
                 return parsed
             } ?? 1
 
-        var window: IncidentWindow? = SimulationConfiguration.defaultIncident
+        // Without --incident the fault takes the middle third of the run (10m+10m for the default
+        // 30 minutes), so any --duration alone still shows detection, fix and recovery.
+        var window: IncidentWindow? = IncidentWindow(
+            start: EventDuration(nanoseconds: duration.nanoseconds / 3),
+            length: EventDuration(nanoseconds: duration.nanoseconds / 3))
         if let incident {
             window = try Self.incidentWindow(incident)
             if let window, window.start >= duration {

@@ -30,8 +30,12 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: String = "1"
 
-    @Option(help: "Injected fault as START+LENGTH offsets from the start (e.g. 10m+8m), or 'none'.")
-    var incident: String = "10m+10m"
+    @Option(
+        help: """
+            Injected fault as START+LENGTH offsets from the start (e.g. 10m+8m), or 'none' \
+            (default: the middle third of the run, 10m+10m for 30m).
+            """)
+    var incident: String?
 
     @Option(help: "When the fix lands: an offset from the start (default: incident start + 60% of its length).")
     var fixAt: String?

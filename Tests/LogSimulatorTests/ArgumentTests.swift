@@ -87,3 +87,12 @@ import TraceTailCore
         #expect(throws: SimulationArgumentError.self) { try SimulationArguments(words: ["--seed"]) }
     }
 }
+
+@Suite struct DefaultIncidentTests {
+    @Test(arguments: [("30m", 600, 600, 960), ("90s", 30, 30, 48), ("1h", 1200, 1200, 1920)])
+    func withoutIncidentTheMiddleThirdIsFaulty(duration: String, start: Int64, length: Int64, fix: Int64) throws {
+        let configuration = try SimulationArguments(duration: duration).configuration()
+        #expect(configuration.incident == IncidentWindow(start: .seconds(start), length: .seconds(length)))
+        #expect(configuration.fixAt == .seconds(fix))
+    }
+}

@@ -41,4 +41,18 @@ import TraceTailCore
         #expect(period.upperBound == configuration.fixTime, "the fix ends the incident")
         #expect(configuration.end - period.upperBound >= .minutes(5), "room for the after-fix comparison window")
     }
+
+    @Test(arguments: SimulatedFile.allCases)
+    func everySampleLineHasItsFileShape(file: SimulatedFile) throws {
+        let text = try String(contentsOf: Self.samples.appendingPathComponent(file.fileName), encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(text.hasSuffix("\n") && !lines.isEmpty)
+        for line in lines {
+            if file.isOsloLog {
+                #expect(OsloLine(String(line)) != nil, "samples/\(file.fileName): \(line)")
+            } else {
+                #expect(line.hasPrefix("{\"timestamp\":\"2026-") && line.hasSuffix("}"), "\(line)")
+            }
+        }
+    }
 }
