@@ -2,8 +2,18 @@ import TraceTailCore
 
 #if canImport(Glibc)
     import Glibc
+    // Module-qualified: the writer's own `open`/`write` methods would shadow the C functions.
+    private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { Glibc.open(path, flags, mode) }
+    private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        Glibc.write(fd, bytes, count)
+    }
 #elseif canImport(Darwin)
     import Darwin
+    // Module-qualified: the writer's own `open`/`write` methods would shadow the C functions.
+    private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { Darwin.open(path, flags, mode) }
+    private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        Darwin.write(fd, bytes, count)
+    }
 #endif
 
 /// Writes a simulated run into a directory: the only part of the simulator that touches files
@@ -114,7 +124,7 @@ public struct SimulationWriter: Sendable {
 
     private func open(_ file: SimulatedFile, truncate: Bool) throws(SimulationWriteError) -> Int32 {
         let flags = O_WRONLY | O_CREAT | O_APPEND | (truncate ? O_TRUNC : 0)
-        let fd = Glibc.open(path(file), flags, 0o644)
+        let fd = systemOpen(path(file), flags, 0o644)
         guard fd >= 0 else { throw SimulationWriteError(path: path(file), operation: "open", code: errno) }
         return fd
     }
@@ -123,7 +133,7 @@ public struct SimulationWriter: Sendable {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in
-                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
             }
             if written < 0 {
                 if errno == EINTR { continue }
