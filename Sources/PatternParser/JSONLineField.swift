@@ -1,0 +1,106 @@
+import TraceTailCore
+
+/// The JSON keys `JSONLineDecoder` understands, matched ignoring ASCII case.
+///
+/// Keys are recognised through one hash-table probe on the lower-cased key bytes, so
+/// classifying a member costs no `String`.
+enum JSONLineField: Int, CaseIterable, Sendable {
+    case timestamp, atTimestamp, time, asctime, created
+    case level, levelname
+    case component, name, logger
+    case process, pid
+    case message
+    case requestID, globalRequestID
+    case instanceUUID, instance, instanceID, resourceUUID
+    case user, userID
+    case project, projectID, tenant, tenantID
+    case status, statusCode, latencyMs, method, path, bytes
+    case traceID, spanID, parentID, ddTraceID, ddSpanID
+    case lineID
+    /// Nested objects consulted for ids: oslo's `context`, its `extra`, Datadog's `dd`.
+    case context, extra, dd
+
+    /// The key as written (lower case).
+    var key: String {
+        switch self {
+        case .timestamp: "timestamp"
+        case .atTimestamp: "@timestamp"
+        case .time: "time"
+        case .asctime: "asctime"
+        case .created: "created"
+        case .level: "level"
+        case .levelname: "levelname"
+        case .component: "component"
+        case .name: "name"
+        case .logger: "logger"
+        case .process: "process"
+        case .pid: "pid"
+        case .message: "message"
+        case .requestID: "request_id"
+        case .globalRequestID: "global_request_id"
+        case .instanceUUID: "instance_uuid"
+        case .instance: "instance"
+        case .instanceID: "instance_id"
+        case .resourceUUID: "resource_uuid"
+        case .user: "user"
+        case .userID: "user_id"
+        case .project: "project"
+        case .projectID: "project_id"
+        case .tenant: "tenant"
+        case .tenantID: "tenant_id"
+        case .status: "status"
+        case .statusCode: "status_code"
+        case .latencyMs: "latency_ms"
+        case .method: "method"
+        case .path: "path"
+        case .bytes: "bytes"
+        case .traceID: "trace_id"
+        case .spanID: "span_id"
+        case .parentID: "parent_id"
+        case .ddTraceID: "dd.trace_id"
+        case .ddSpanID: "dd.span_id"
+        case .lineID: "lineid"
+        case .context: "context"
+        case .extra: "extra"
+        case .dd: "dd"
+        }
+    }
+
+    /// Fields that may also come from a nested `context` / `extra` / `dd` object (ids and
+    /// identity only: a nested `name` or `time` means something else).
+    var allowedNested: Bool {
+        switch self {
+        case .requestID, .globalRequestID, .instanceUUID, .instance, .instanceID, .resourceUUID, .user, .userID,
+            .project, .projectID, .tenant, .tenantID, .traceID, .spanID, .parentID:
+            true
+        default: false
+        }
+    }
+
+    private static let table: [UInt64: JSONLineField] = {
+        var table: [UInt64: JSONLineField] = [:]
+        for field in allCases { table[hash(Array(field.key.utf8)[...])] = field }
+        return table
+    }()
+
+    private static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h = FNV1a.offsetBasis
+        for b in bytes {
+            h ^= UInt64(JSONDocument.lowercased(b))
+            h = h &* FNV1a.prime
+        }
+        return h
+    }
+
+    /// The field a key names, ignoring ASCII case; nil for unknown keys.
+    static func field(for key: ArraySlice<UInt8>) -> JSONLineField? {
+        guard key.count <= 17, let field = table[hash(key)] else { return nil }
+        // Confirm (a hash collision must not turn an unknown key into a known one).
+        var name = field.key
+        return name.withUTF8 { wanted in
+            guard wanted.count == key.count else { return nil }
+            for (a, b) in zip(wanted, key) where a != JSONDocument.lowercased(b) { return nil }
+            return field
+        }
+    }
+}
