@@ -21,10 +21,13 @@ import TraceTailCore
 /// | `http.status` / `.latencyMs` / `.method` / `.path` / `.bytes` | `status`, `status_code` / `latency_ms` / `method` / `path` / `bytes` |
 /// | `traceID` / `spanID` / `parentID` | `trace_id`, `dd.trace_id` / `span_id`, `dd.span_id` / `parent_id` |
 ///
-/// Request ids, user, project, instance and trace ids are also read from the nested objects
-/// `context` (oslo JSONFormatter), `extra` and `dd` (Datadog log injection) when the top level
-/// lacks them. Trace context may be a JSON number, a decimal string or a hex string (at most
-/// 16 hex digits for span ids, 32 for trace ids; an optional `0x`): a string of digits is
+/// When the top level lacks them, fields are also read from nested objects: oslo
+/// JSONFormatter's `context` (request ids, `user`, `tenant`/`project`, `resource_uuid`), its
+/// `extra` (`instance`, `instance_uuid`; never `project`, which there names the oslo project),
+/// and Datadog's `dd` (`trace_id`, `span_id`).
+///
+/// Trace context may be a JSON number, a decimal string or a hex string (at most 16 hex
+/// digits for span ids, 32 for trace ids; an optional `0x`): a string of digits is
 /// decimal unless it has a leading zero (fixed-width W3C hex is zero-padded, Datadog decimals
 /// never are). 64-bit ids are zero-extended to 128 bits; zero ids count as absent.
 ///

@@ -28,7 +28,7 @@ struct JSONLineEventBuilder {
         for container in [JSONLineField.context, .dd, .extra] {
             guard let nested = self[container]?.members else { continue }
             for member in nested {
-                guard let field = JSONLineField.field(for: document.bytes(member.key)), field.allowedNested,
+                guard let field = JSONLineField.field(for: document.bytes(member.key)), field.allowed(in: container),
                     slots[field.rawValue] == nil
                 else { continue }
                 slots[field.rawValue] = member.value

@@ -66,12 +66,20 @@ enum JSONLineField: Int, CaseIterable, Sendable {
         }
     }
 
-    /// Fields that may also come from a nested `context` / `extra` / `dd` object (ids and
-    /// identity only: a nested `name` or `time` means something else).
-    var allowedNested: Bool {
-        switch self {
-        case .requestID, .globalRequestID, .instanceUUID, .instance, .instanceID, .resourceUUID, .user, .userID,
-            .project, .projectID, .tenant, .tenantID, .traceID, .spanID, .parentID:
+    /// Whether this field may come from the nested object `container` when the top level lacks
+    /// it. oslo's `context` carries ids and identity; its `extra` carries the instance (and
+    /// `project`/`version` naming the *oslo project*, e.g. `nova`, so never the tenant); Datadog's
+    /// `dd` carries trace context. A nested `name` or `time` means something else and is ignored.
+    func allowed(in container: JSONLineField) -> Bool {
+        switch (container, self) {
+        case (.context, .requestID), (.context, .globalRequestID), (.context, .user), (.context, .userID),
+            (.context, .project), (.context, .projectID), (.context, .tenant), (.context, .tenantID),
+            (.context, .resourceUUID), (.context, .instanceUUID), (.context, .instance):
+            true
+        case (.extra, .instanceUUID), (.extra, .instance), (.extra, .instanceID), (.extra, .requestID),
+            (.extra, .globalRequestID):
+            true
+        case (_, .traceID), (_, .spanID), (_, .parentID):
             true
         default: false
         }

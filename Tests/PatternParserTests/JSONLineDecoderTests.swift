@@ -15,8 +15,10 @@ struct JSONLineDecoderTests {
         event.extra.first { $0.name == name }.map { event.text($0.range)! }
     }
 
-    private static let t0 = CivilTime(year: 2026, month: 11, day: 27, hour: 10, minute: 0, second: 5, nanosecond: 250_000_000)
-        .eventTime
+    private static let t0 = CivilTime(
+        year: 2026, month: 11, day: 27, hour: 10, minute: 0, second: 5, nanosecond: 250_000_000
+    )
+    .eventTime
 
     @Test func seedEventShapeGivesExactIds() throws {
         let event = decode(
@@ -151,7 +153,8 @@ struct JSONLineDecoderTests {
     @Test(arguments: [#""None""#, #""-""#, "null", #""""#])
     func absentGlobalRequestId(value: String) {
         let event = decode(
-            #"{"request_id":"req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab","global_request_id":\#(value),"user":\#(value)}"#)
+            #"{"request_id":"req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab","global_request_id":\#(value),"user":\#(value)}"#
+        )
         #expect(event.requestID != nil)
         #expect(event.globalRequestID == nil)
         #expect(event.user == nil)
@@ -160,7 +163,8 @@ struct JSONLineDecoderTests {
     /// A line as oslo.log's JSONFormatter writes it: context nested, instance in `extra`,
     /// `asctime` local without zone, `created` epoch seconds.
     @Test func osloJSONFormatterLine() throws {
-        let line = #"{"message": "Took 0.52 seconds to spawn the instance on the hypervisor.", "asctime": "2017-05-16 00:00:04,500", "name": "nova.compute.manager", "msg": "Took %0.2f seconds to spawn the instance on the hypervisor.", "args": [0.52], "levelname": "INFO", "levelno": 20, "pathname": "/usr/lib/python3/dist-packages/nova/compute/manager.py", "filename": "manager.py", "module": "manager", "lineno": 2420, "funcname": "_build_and_run_instance", "created": 1494892804.5003, "msecs": 500.3, "relative_created": 12345.6, "thread": 140, "thread_name": "MainThread", "process_name": "MainProcess", "process": 2931, "traceback": null, "hostname": "cp-1", "error_summary": "", "context": {"user": "113d3a99c3da401fbd62cc2caa5b96d2", "tenant": "54fadb412c4e40cdbaed9335e4c35a9e", "project_name": "admin", "request_id": "req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab", "global_request_id": null, "resource_uuid": null, "auth_token": "gAAAA-secret", "is_admin": true, "roles": ["admin"]}, "extra": {"project": "nova", "version": "unknown", "instance": {"uuid": "b9000564-fe1a-409b-b8cc-1e88b294cd1d"}}}"#
+        let line =
+            #"{"message": "Took 0.52 seconds to spawn the instance on the hypervisor.", "asctime": "2017-05-16 00:00:04,500", "name": "nova.compute.manager", "msg": "Took %0.2f seconds to spawn the instance on the hypervisor.", "args": [0.52], "levelname": "INFO", "levelno": 20, "pathname": "/usr/lib/python3/dist-packages/nova/compute/manager.py", "filename": "manager.py", "module": "manager", "lineno": 2420, "funcname": "_build_and_run_instance", "created": 1494892804.5003, "msecs": 500.3, "relative_created": 12345.6, "thread": 140, "thread_name": "MainThread", "process_name": "MainProcess", "process": 2931, "traceback": null, "hostname": "cp-1", "error_summary": "", "context": {"user": "113d3a99c3da401fbd62cc2caa5b96d2", "tenant": "54fadb412c4e40cdbaed9335e4c35a9e", "project_name": "admin", "request_id": "req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab", "global_request_id": null, "resource_uuid": null, "auth_token": "gAAAA-secret", "is_admin": true, "roles": ["admin"]}, "extra": {"project": "nova", "version": "unknown", "instance": {"uuid": "b9000564-fe1a-409b-b8cc-1e88b294cd1d"}}}"#
         let event = decode(line)
         #expect(event.matchedRule == "json")
         let expected = CivilTime(year: 2017, month: 5, day: 16, hour: 0, minute: 0, second: 4, nanosecond: 500_300_000)
@@ -193,20 +197,32 @@ struct JSONLineDecoderTests {
     }
 
     @Test(arguments: [
-        (#""trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7""#,
-         "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"),
+        (
+            #""trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7""#,
+            "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+        ),
         (#""trace_id":"0x499602D2","span_id":"0X499602d3""#, "000000000000000000000000499602d2", "00000000499602d3"),
         (#""trace_id":"1234567890","span_id":"1234567891""#, "000000000000000000000000499602d2", "00000000499602d3"),
-        (#""trace_id":18446744073709551615,"span_id":18446744073709551615"#,
-         "0000000000000000ffffffffffffffff", "ffffffffffffffff"),
-        (#""trace_id":"18446744073709551615","span_id":"18446744073709551615""#,
-         "0000000000000000ffffffffffffffff", "ffffffffffffffff"),
-        (#""dd.trace_id":"1234567890","dd.span_id":"1234567891""#,
-         "000000000000000000000000499602d2", "00000000499602d3"),
-        (#""dd":{"trace_id":"1234567890","span_id":"1234567891"}"#,
-         "000000000000000000000000499602d2", "00000000499602d3"),
-        (#""Trace_ID":"0000000000000000000000000000abcd","SPAN_ID":"000000000000abcd""#,
-         "0000000000000000000000000000abcd", "000000000000abcd"),
+        (
+            #""trace_id":18446744073709551615,"span_id":18446744073709551615"#,
+            "0000000000000000ffffffffffffffff", "ffffffffffffffff"
+        ),
+        (
+            #""trace_id":"18446744073709551615","span_id":"18446744073709551615""#,
+            "0000000000000000ffffffffffffffff", "ffffffffffffffff"
+        ),
+        (
+            #""dd.trace_id":"1234567890","dd.span_id":"1234567891""#,
+            "000000000000000000000000499602d2", "00000000499602d3"
+        ),
+        (
+            #""dd":{"trace_id":"1234567890","span_id":"1234567891"}"#,
+            "000000000000000000000000499602d2", "00000000499602d3"
+        ),
+        (
+            #""Trace_ID":"0000000000000000000000000000abcd","SPAN_ID":"000000000000abcd""#,
+            "0000000000000000000000000000abcd", "000000000000abcd"
+        ),
     ])
     func traceContext(members: String, trace: String, span: String) {
         let event = decode("{\(members),\"parent_id\":\"42\"}")
@@ -269,11 +285,12 @@ struct JSONLineDecoderTests {
         #expect(event.storage.elementsEqual(line.utf8))
     }
 
-    @Test(arguments: [
-        [0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D],  // {"a":"\xFF"}
-        [0x7B, 0x22, 0xC0, 0xAF, 0x22, 0x3A, 0x31, 0x7D],  // overlong in a key
-        [0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xE2, 0x82],  // cut inside a scalar
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D],  // {"a":"\xFF"}
+            [0x7B, 0x22, 0xC0, 0xAF, 0x22, 0x3A, 0x31, 0x7D],  // overlong in a key
+            [0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xE2, 0x82],  // cut inside a scalar
+        ] as [[UInt8]])
     func invalidUTF8IsInvalidJSON(bytes: [UInt8]) {
         let event = decoder.decode(ArraySlice(bytes), source: SourceID(0), lineID: 1)
         #expect(event.unmatched == .invalidJSON)
@@ -294,8 +311,10 @@ struct JSONLineDecoderTests {
             let event = decoder.decode(line[...], source: SourceID(0), lineID: i + 1)
             if event.matchedRule == "json" { matched += 1 }
             let ranges =
-                [event.component, event.message, event.user, event.project, event.instanceID, event.requestIDText,
-                 event.timestampText]
+                [
+                    event.component, event.message, event.user, event.project, event.instanceID, event.requestIDText,
+                    event.timestampText,
+                ]
                 .compactMap { $0 } + event.extra.map(\.range)
             #expect(ranges.allSatisfy { $0.start >= 0 && $0.start <= $0.end && Int($0.end) <= event.storage.count })
         }

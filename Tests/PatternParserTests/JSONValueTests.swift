@@ -146,17 +146,18 @@ struct JSONValueTests {
         }
     }
 
-    @Test(arguments: [
-        [0x22, 0xFF, 0x22],  // never valid in UTF-8
-        [0x22, 0xC0, 0xAF, 0x22],  // overlong '/'
-        [0x22, 0xE0, 0x80, 0xAF, 0x22],  // overlong 3-byte
-        [0x22, 0xED, 0xA0, 0x80, 0x22],  // encoded surrogate
-        [0x22, 0xE2, 0x82, 0x22],  // truncated sequence
-        [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // beyond U+10FFFF
-        [0x22, 0x80, 0x22],  // lone continuation byte
-        [0x22, 0xC3],  // cut at end of input
-        [0x7B, 0xC3, 0xA9, 0x7D],  // non-ASCII outside a string
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x22, 0xFF, 0x22],  // never valid in UTF-8
+            [0x22, 0xC0, 0xAF, 0x22],  // overlong '/'
+            [0x22, 0xE0, 0x80, 0xAF, 0x22],  // overlong 3-byte
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // encoded surrogate
+            [0x22, 0xE2, 0x82, 0x22],  // truncated sequence
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // beyond U+10FFFF
+            [0x22, 0x80, 0x22],  // lone continuation byte
+            [0x22, 0xC3],  // cut at end of input
+            [0x7B, 0xC3, 0xA9, 0x7D],  // non-ASCII outside a string
+        ] as [[UInt8]])
     func rejectsInvalidUTF8(bytes: [UInt8]) {
         #expect(throws: JSONParseError.self) { try JSONDocument.parse(ArraySlice(bytes)) }
     }
@@ -177,7 +178,8 @@ struct JSONValueTests {
         let doc = try JSONDocument.parse(text)
         let again = try JSONDocument.parse(doc.serialized(doc.root))
         #expect(again.serialized(again.root) == doc.serialized(doc.root))
-        #expect(doc.serialized(doc.root) == #"{"a":[1,2.5,-3e2,true,null],"b":{"c":"q\"\né"},"d":18446744073709551615}"#)
+        #expect(
+            doc.serialized(doc.root) == #"{"a":[1,2.5,-3e2,true,null],"b":{"c":"q\"\né"},"d":18446744073709551615}"#)
     }
 
     /// Random single-byte mutations of a realistic line: the parser must answer every one
