@@ -27,7 +27,8 @@ public struct JSONDocument: Sendable {
     public static func parse(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONParseError)
         -> JSONDocument
     {
-        var parser = JSONParser(input, maxDepth: maxDepth)
+        guard let base = input.baseAddress, !input.isEmpty else { throw JSONParseError(.empty, at: 0) }
+        var parser = JSONParser(base.assumingMemoryBound(to: UInt8.self), count: input.count, maxDepth: maxDepth)
         let root = try parser.parseDocument()
         return JSONDocument(bytes: parser.output, root: root)
     }

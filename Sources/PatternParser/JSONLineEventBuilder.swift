@@ -10,7 +10,7 @@ struct JSONLineEventBuilder {
 
     init(document: JSONDocument) {
         self.document = document
-        self.slots = Array(repeating: nil, count: JSONLineField.allCases.count)
+        self.slots = Array(repeating: nil, count: JSONLineField.count)
     }
 
     private subscript(_ field: JSONLineField) -> JSONValue? { slots[field.rawValue] }
@@ -18,6 +18,7 @@ struct JSONLineEventBuilder {
     /// Sorts the top-level members into known fields and extras, then looks into the nested
     /// `context`, `dd` and `extra` objects for ids the top level lacks.
     mutating func collect(_ members: [JSONMember]) {
+        unknown.reserveCapacity(members.count)
         for member in members {
             if let field = JSONLineField.field(for: document.bytes(member.key)) {
                 if slots[field.rawValue] == nil { slots[field.rawValue] = member.value }
@@ -40,7 +41,7 @@ struct JSONLineEventBuilder {
     mutating func fill(_ event: inout LogEvent) {
         event.matchedRule = "json"
         fillTime(&event)
-        if let text = firstText(.level, .levelname) { event.level = LogLevel(bytes: document.bytes(text)) }
+        if let text = firstText(.level, .levelname) { event.level = JSONScalars.level(document.bytes(text)) }
         event.component = firstText(.component, .name, .logger)
         event.pid = firstInt(.process, .pid)
         event.message = text(self[.message])
@@ -69,6 +70,7 @@ struct JSONLineEventBuilder {
         event.parentID = self[.parentID].flatMap { spanID($0) }
 
         var extra: [(name: String, range: ByteRange)] = []
+        extra.reserveCapacity(unknown.count + 1)
         if let range = text(self[.lineID]) { extra.append((name: "event_id", range: range)) }
         for member in unknown {
             if let range = text(member.value) { extra.append((name: document.string(member.key), range: range)) }
@@ -147,13 +149,18 @@ struct JSONLineEventBuilder {
     private mutating func presentText(_ value: JSONValue?) -> ByteRange? {
         guard let range = text(value) else { return nil }
         let bytes = document.bytes(range)
-        if bytes.isEmpty || bytes.elementsEqual("None".utf8) || bytes.elementsEqual("-".utf8)
-            || bytes.elementsEqual("null".utf8)
-        {
-            return nil
+        switch bytes.count {
+        case 0: return nil
+        case 1: return bytes.first == UInt8(ascii: "-") ? nil : range
+        case 4:
+            return bytes.elementsEqual(JSONLineEventBuilder.none) || bytes.elementsEqual(JSONLineEventBuilder.null)
+                ? nil : range
+        default: return range
         }
-        return range
     }
+
+    private static let none: [UInt8] = Array("None".utf8)
+    private static let null: [UInt8] = Array("null".utf8)
 
     private mutating func firstPresentText(_ fields: JSONLineField...) -> ByteRange? {
         for field in fields { if let range = presentText(self[field]) { return range } }
@@ -186,7 +193,7 @@ struct JSONLineEventBuilder {
             guard d.isFinite, d == d.rounded(), abs(d) < 9e15 else { return nil }
             return Int(d)
         case .string(let range)?:
-            return Decimal64.parse(document.bytes(range)).flatMap { $0 <= UInt64(Int.max) ? Int($0) : nil }
+            return JSONScalars.decimal(document.bytes(range)).flatMap { $0 <= UInt64(Int.max) ? Int($0) : nil }
         default:
             return nil
         }
@@ -207,9 +214,7 @@ struct JSONLineEventBuilder {
         }
     }
 
-    private func requestID(_ bytes: ArraySlice<UInt8>) -> RequestID? {
-        RequestID(bytes: bytes) ?? UUID128(canonical: bytes).map(RequestID.init(uuid:))
-    }
+    private func requestID(_ bytes: ArraySlice<UInt8>) -> RequestID? { JSONScalars.requestID(bytes) }
 
     // MARK: Trace context
 
@@ -220,8 +225,14 @@ struct JSONLineEventBuilder {
             return TraceID(high: 0, low: v)
         case .string(let range):
             let bytes = document.bytes(range)
-            if let hex = JSONLineEventBuilder.hexDigits(bytes) { return TraceID(hex: hex) }
-            return TraceID(decimal: bytes) ?? TraceID(hex: bytes)
+            let value: (high: UInt64, low: UInt64)?
+            if let hex = JSONLineEventBuilder.hexDigits(bytes) {
+                value = JSONScalars.hex(hex, maxDigits: 32)
+            } else {
+                value = JSONScalars.decimal(bytes).map { (0, $0) } ?? JSONScalars.hex(bytes, maxDigits: 32)
+            }
+            guard let value, value.high != 0 || value.low != 0 else { return nil }
+            return TraceID(high: value.high, low: value.low)
         default:
             return nil
         }
@@ -234,8 +245,14 @@ struct JSONLineEventBuilder {
             return SpanID(v)
         case .string(let range):
             let bytes = document.bytes(range)
-            if let hex = JSONLineEventBuilder.hexDigits(bytes) { return SpanID(hex: hex) }
-            return SpanID(decimal: bytes) ?? SpanID(hex: bytes)
+            let value: UInt64?
+            if let hex = JSONLineEventBuilder.hexDigits(bytes) {
+                value = JSONScalars.hex(hex, maxDigits: 16)?.low
+            } else {
+                value = JSONScalars.decimal(bytes) ?? JSONScalars.hex(bytes, maxDigits: 16)?.low
+            }
+            guard let value, value != 0 else { return nil }
+            return SpanID(value)
         default:
             return nil
         }
@@ -260,17 +277,22 @@ struct JSONLineEventBuilder {
     /// context's `auth_token`.
     private func isSecret(_ key: ByteRange) -> Bool {
         let bytes = document.bytes(key)
-        for needle in JSONLineEventBuilder.secretWords where bytes.count >= needle.count {
-            var start = bytes.startIndex
-            while start + needle.count <= bytes.endIndex {
-                var match = true
-                for (offset, n) in needle.enumerated() where JSONDocument.lowercased(bytes[start + offset]) != n {
-                    match = false
-                    break
+        var start = bytes.startIndex
+        // One pass: only positions whose byte can begin a secret word are compared further.
+        while start < bytes.endIndex {
+            switch JSONDocument.lowercased(bytes[start]) {
+            case UInt8(ascii: "t"), UInt8(ascii: "p"), UInt8(ascii: "s"), UInt8(ascii: "a"):
+                for needle in JSONLineEventBuilder.secretWords where needle.count <= bytes.endIndex - start {
+                    var match = true
+                    for (offset, n) in needle.enumerated() where JSONDocument.lowercased(bytes[start + offset]) != n {
+                        match = false
+                        break
+                    }
+                    if match { return true }
                 }
-                if match { return true }
-                start += 1
+            default: break
             }
+            start += 1
         }
         return false
     }

@@ -85,9 +85,21 @@ enum JSONLineField: Int, CaseIterable, Sendable {
         }
     }
 
-    private static let table: [UInt64: JSONLineField] = {
-        var table: [UInt64: JSONLineField] = [:]
-        for field in allCases { table[hash(Array(field.key.utf8)[...])] = field }
+    /// Number of fields (a stored constant: `allCases` builds an array on every call).
+    static let count = allCases.count
+
+    /// Lower-cased key bytes, indexed by `rawValue`.
+    private static let names: [[UInt8]] = allCases.map { Array($0.key.utf8) }
+
+    /// Open-addressing table of `rawValue`s (−1 = empty), indexed by the key's hash; twice as
+    /// many slots as keys keeps probe chains short. Cheaper than a `Dictionary` (no SipHash).
+    private static let table: [Int8] = {
+        var table = [Int8](repeating: -1, count: 128)
+        for field in allCases {
+            var index = Int(hash(names[field.rawValue][...]) & 127)
+            while table[index] >= 0 { index = (index + 1) & 127 }
+            table[index] = Int8(field.rawValue)
+        }
         return table
     }()
 
@@ -102,13 +114,15 @@ enum JSONLineField: Int, CaseIterable, Sendable {
 
     /// The field a key names, ignoring ASCII case; nil for unknown keys.
     static func field(for key: ArraySlice<UInt8>) -> JSONLineField? {
-        guard key.count <= 17, let field = table[hash(key)] else { return nil }
-        // Confirm (a hash collision must not turn an unknown key into a known one).
-        var name = field.key
-        return name.withUTF8 { wanted in
-            guard wanted.count == key.count else { return nil }
-            for (a, b) in zip(wanted, key) where a != JSONDocument.lowercased(b) { return nil }
-            return field
+        guard key.count <= 17 else { return nil }
+        var index = Int(hash(key) & 127)
+        while case let raw = table[index], raw >= 0 {
+            let name = names[Int(raw)]
+            if name.count == key.count, zip(name, key).allSatisfy({ $0 == JSONDocument.lowercased($1) }) {
+                return JSONLineField(rawValue: Int(raw))
+            }
+            index = (index + 1) & 127
         }
+        return nil
     }
 }

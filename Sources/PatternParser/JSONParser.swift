@@ -7,24 +7,30 @@ import TraceTailCore
 /// 10 000 `[` fails fast instead of overflowing the stack), invalid UTF-8 and raw control
 /// bytes are rejected, and lone surrogate escapes decode to U+FFFD.
 struct JSONParser: ~Copyable {
-    private let input: UnsafeRawBufferPointer
+    private let input: UnsafePointer<UInt8>
     private var position: Int
     private let end: Int
     private let maxDepth: Int
     var output: [UInt8]
 
-    init(_ input: UnsafeRawBufferPointer, maxDepth: Int) {
+    /// Reads `count` bytes at `input` (valid for the parser's whole life).
+    init(_ input: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.input = input
         self.position = 0
-        self.end = input.count
+        self.end = count
         self.maxDepth = maxDepth
         self.output = []
-        self.output.reserveCapacity(input.count + 16)
+        self.output.reserveCapacity(count + 16)
+    }
+
+    /// Appends `input[from..<to]` with one copy.
+    private mutating func copy(from: Int, to: Int) {
+        output.append(contentsOf: UnsafeBufferPointer(start: input + from, count: to - from))
     }
 
     /// Parses exactly one value surrounded by optional whitespace (and an optional UTF-8 BOM).
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
-        guard input.count < Int(Int32.max) / 2 else { throw JSONParseError(.tooLarge, at: 0) }
+        guard end < Int(Int32.max) / 2 else { throw JSONParseError(.tooLarge, at: 0) }
         if end >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF { position = 3 }
         skipWhitespace()
         guard position < end else { throw JSONParseError(.empty, at: position) }
@@ -87,6 +93,7 @@ struct JSONParser: ~Copyable {
         guard depth <= maxDepth else { throw fail(.tooDeep) }
         position += 1  // {
         var members: [JSONMember] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if position < end, input[position] == UInt8(ascii: "}") {
             position += 1
@@ -155,7 +162,7 @@ struct JSONParser: ~Copyable {
                 position += 1
             }
             if position > runStart {
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[runStart..<position]))
+                copy(from: runStart, to: position)
             }
             guard position < end else { throw fail(.unexpectedEnd) }
             let b = input[position]
@@ -201,7 +208,7 @@ struct JSONParser: ~Copyable {
         for i in 2..<length where input[position + i] & 0xC0 != 0x80 {
             throw fail(.invalidUTF8)
         }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[position..<(position + length)]))
+        copy(from: position, to: position + length)
         position += length
     }
 
@@ -297,14 +304,6 @@ struct JSONParser: ~Copyable {
         var significant: UInt64 = 0
         var significantDigits = 0
         var droppedDigits = 0
-        func add(_ digit: UInt8) {
-            if significantDigits < 19 {
-                if significant != 0 || digit != 0 { significantDigits += 1 }
-                significant = significant &* 10 &+ UInt64(digit)
-            } else {
-                droppedDigits += 1
-            }
-        }
         if input[position] == UInt8(ascii: "0") {
             position += 1
             guard !isDigit(position) else { throw fail(.invalidNumber) }  // no leading zeros
@@ -315,7 +314,12 @@ struct JSONParser: ~Copyable {
                 let (a, o2) = m.addingReportingOverflow(UInt64(d))
                 overflow = overflow || o1 || o2
                 magnitude = a
-                add(d)
+                if significantDigits < 19 {
+                    if significant != 0 || d != 0 { significantDigits += 1 }
+                    significant = significant &* 10 &+ UInt64(d)
+                } else {
+                    droppedDigits += 1
+                }
                 position += 1
             }
         }
@@ -326,9 +330,14 @@ struct JSONParser: ~Copyable {
             position += 1
             guard isDigit(position) else { throw position >= end ? fail(.unexpectedEnd) : fail(.invalidNumber) }
             while isDigit(position) {
-                let before = droppedDigits
-                add(input[position] - 0x30)
-                if droppedDigits == before { fractionDigits += 1 }
+                let d = input[position] - 0x30
+                if significantDigits < 19 {
+                    if significant != 0 || d != 0 { significantDigits += 1 }
+                    significant = significant &* 10 &+ UInt64(d)
+                    fractionDigits += 1
+                } else {
+                    droppedDigits += 1
+                }
                 position += 1
             }
         }
@@ -349,7 +358,7 @@ struct JSONParser: ~Copyable {
             if exponentNegative { exponent = -exponent }
         }
         let textStart = output.count
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[start..<position]))
+        copy(from: start, to: position)
         let text = ByteRange(start: textStart, end: output.count)
 
         var int64: Int64?

@@ -79,14 +79,18 @@ public enum JSONTimestamp {
     /// microseconds, else nanoseconds. Exponent forms go through `Double`. Nil for negative,
     /// non-finite or out-of-range values.
     public static func parseEpoch<C: Collection>(number text: C) -> EventTime? where C.Element == UInt8 {
-        let bytes = Array(text)
+        if let time = text.withContiguousStorageIfAvailable({ parseEpoch(buffer: $0) }) { return time }
+        return Array(text).withUnsafeBufferPointer { parseEpoch(buffer: $0) }
+    }
+
+    private static func parseEpoch(buffer bytes: UnsafeBufferPointer<UInt8>) -> EventTime? {
         guard !bytes.isEmpty, bytes[0] != UInt8(ascii: "-") else { return nil }
         if bytes.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
             guard let value = Double(String(decoding: bytes, as: UTF8.self)) else { return nil }
             return epoch(seconds: value)
         }
         let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.endIndex
-        guard let whole = Decimal64.parse(bytes[..<dot]) else { return nil }
+        guard let whole = JSONScalars.decimal(bytes[..<dot]) else { return nil }
         let unitNanos: UInt64
         switch whole {
         case ..<100_000_000_000: unitNanos = 1_000_000_000

@@ -1,7 +1,6 @@
+import PatternParser
 import Testing
 import TraceTailCore
-
-@testable import PatternParser
 
 @Suite("Format detection")
 struct FormatDetectorTests {

@@ -1,7 +1,6 @@
+import PatternParser
 import Testing
 import TraceTailCore
-
-@testable import PatternParser
 
 /// The UTF-8 bytes of a string, as the framer hands lines to parsers.
 func jsonBytes(_ text: String) -> ArraySlice<UInt8> { ArraySlice(text.utf8) }
