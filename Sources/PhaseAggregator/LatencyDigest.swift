@@ -28,6 +28,8 @@ struct LatencyDigest: Sendable {
     private(set) var histogram: Histogram<UInt64>?
     /// Values kept exactly before switching to the histogram.
     let exactLimit: Int
+    /// True while `exact` is known to be in ascending order.
+    private(set) var isSorted = true
 
     init(exactLimit: Int) { self.exactLimit = max(exactLimit, 0) }
 
@@ -41,6 +43,7 @@ struct LatencyDigest: Sendable {
         if histogram != nil {
             histogram!.record(Self.micros(duration))
         } else if exact.count < exactLimit {
+            if let last = exact.last, duration < last { isSorted = false }
             exact.append(duration)
         } else {
             var h = Self.makeHistogram()
@@ -49,6 +52,14 @@ struct LatencyDigest: Sendable {
             exact = []
             histogram = h
         }
+    }
+
+    /// Sorts the exact values in place (once), so a later merge concatenates sorted runs,
+    /// which the standard library's run-detecting sort merges in near-linear time.
+    mutating func sortExactValues() {
+        guard !isSorted else { return }
+        exact.sort()
+        isSorted = true
     }
 
     /// A new empty histogram: auto-resizing, so its size follows the largest latency seen.

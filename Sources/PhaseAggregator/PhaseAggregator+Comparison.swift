@@ -40,11 +40,19 @@ extension PhaseAggregator {
         }
     }
 
-    /// Forgets spans that started before any pending or future fix's before window: a future
-    /// fix arrives at or after `limit` (the settle contract), so it needs starts ≥ limit − window.
-    mutating func pruneComparisons(limit: EventTime) {
+    /// Forgets what no pending or future fix can reach, so a daemon's memory stays bounded:
+    /// a future fix arrives at or after `limit` (the settle contract), so its before window
+    /// needs spans starting at or after `limit − compareWindow`; pending fixes need their own.
+    /// The timeline keeps its state at the horizon, so spans starting after it are tagged as before.
+    mutating func pruneHistory(limit: EventTime) {
         var horizon = limit - configuration.compareWindow
         if let first = pendingFixes.first { horizon = min(horizon, first.at - configuration.compareWindow) }
         comparisons.prune(startingBefore: horizon)
+        timeline.prune(before: horizon)
+        report.trim(keeping: Self.summaryHistoryLimit, openIncidents: &openIncidents)
     }
+
+    /// Entries kept in each of the summary's lists (incidents, transitions, comparisons,
+    /// workflow) by a long-running daemon; a replay report never comes near it.
+    static let summaryHistoryLimit = 10_000
 }

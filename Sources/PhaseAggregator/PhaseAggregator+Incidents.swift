@@ -3,7 +3,7 @@ import TraceTailCore
 extension PhaseAggregator {
     /// Feeds one boundary's verdict to a service's tracker and emits what it decided.
     mutating func judge(
-        _ key: TrackerKey, healthy: Bool, stats: LatencyStats?, at t: EventTime, into output: inout [OutputRecord]
+        _ key: TrackerKey, healthy: Bool, verdict: Verdict, at t: EventTime, into output: inout [OutputRecord]
     ) {
         var tracker = trackers[key] ?? IncidentTracker(recoveryIntervals: configuration.recoveryIntervals)
         let transition = tracker.observe(healthy: healthy, at: t)
@@ -28,7 +28,7 @@ extension PhaseAggregator {
                 .event(
                     TelemetryEvent(
                         name: EventName.incidentDetected, timestamp: t, tags: tags,
-                        text: detectionText(key, stats: stats, at: t))))
+                        text: detectionText(key, verdict, at: t))))
         case .resolved(let detectedAt, let recoveredAt):
             let method = runMethods[runID] ?? "unknown"
             let mttr = Double((recoveredAt - detectedAt).nanoseconds) / 1e9
@@ -63,19 +63,27 @@ extension PhaseAggregator {
         }
     }
 
-    private func detectionText(_ key: TrackerKey, stats: LatencyStats?, at t: EventTime) -> String {
-        let count = stats?.count ?? 0
+    private func detectionText(_ key: TrackerKey, _ verdict: Verdict, at t: EventTime) -> String {
+        let count = verdict.count
         let windowText = "in the \(configuration.window) window ending \(t)"
         switch key.type {
         case .errorRate:
-            let percent = TagValue.rounded((stats?.errorRate ?? 0) * 100)
+            let percent = TagValue.rounded((count == 0 ? 0 : Double(verdict.errors) / Double(count)) * 100)
             let threshold = TagValue.rounded(configuration.errorRateThreshold * 100)
-            return "\(key.service): error rate \(percent)% (\(stats?.errors ?? 0) of \(count) requests) "
+            return "\(key.service): error rate \(percent)% (\(verdict.errors) of \(count) requests) "
                 + "above \(threshold)% \(windowText)"
         case .latency:
-            let p95 = TagValue.rounded(stats?.p95Ms ?? 0)
+            let p95 = TagValue.rounded(verdict.p95Ms ?? 0)
             let threshold = TagValue.rounded(configuration.latencyThresholdMs ?? 0)
             return "\(key.service): p95 latency \(p95) ms over \(count) requests above \(threshold) ms \(windowText)"
         }
     }
+}
+
+/// What one boundary saw of one service: enough to explain a detection.
+struct Verdict: Sendable {
+    var count: Int
+    var errors: Int
+    /// Only computed when latency incidents are on.
+    var p95Ms: Double?
 }

@@ -66,17 +66,21 @@ extension PhaseAggregator {
         var services = Set(perService.keys)
         for key in openIncidents.keys { services.insert(key.service) }
         for service in services.sorted() {
-            let stats = LatencyStats(merging: perService[service] ?? [])
-            let count = stats?.count ?? 0
+            let parts = perService[service] ?? []
+            // Percentiles (a sort) only when latency incidents are on; counts are sums.
+            let stats = configuration.latencyThresholdMs == nil ? nil : LatencyStats(merging: parts)
+            let count = parts.reduce(0) { $0 + $1.count }
+            let errors = parts.reduce(0) { $0 + $1.errors }
             let enough = count >= configuration.minRequests
-            let rate = stats?.errorRate ?? 0
+            let rate = count == 0 ? 0 : Double(errors) / Double(count)
+            let verdict = Verdict(count: count, errors: errors, p95Ms: stats?.p95Ms)
             judge(
                 TrackerKey(service: service, type: .errorRate),
-                healthy: !enough || rate <= configuration.errorRateThreshold, stats: stats, at: t, into: &output)
+                healthy: !enough || rate <= configuration.errorRateThreshold, verdict: verdict, at: t, into: &output)
             if let threshold = configuration.latencyThresholdMs {
                 judge(
                     TrackerKey(service: service, type: .latency),
-                    healthy: !enough || (stats?.p95Ms ?? 0) <= threshold, stats: stats, at: t, into: &output)
+                    healthy: !enough || (stats?.p95Ms ?? 0) <= threshold, verdict: verdict, at: t, into: &output)
             }
         }
         windows.dropBuckets(afterEvaluating: index)

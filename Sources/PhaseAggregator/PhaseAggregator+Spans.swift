@@ -8,6 +8,7 @@ extension PhaseAggregator {
     mutating func consumeSpan(_ input: Span, into output: inout [OutputRecord]) {
         var span = input
         let state = timeline.state(at: span.start)
+        span.attributes.reserveCapacity(span.attributes.count + 2)
         span.attributes["phase"] = .string(state.phase.rawValue)
         span.attributes["run_id"] = .string(state.runID)
         output.append(.span(span))
@@ -18,17 +19,16 @@ extension PhaseAggregator {
         let end = span.end
         maxSpanEnd = max(maxSpanEnd ?? end, end)
         noteEventTime(end)
-        let tags = ["phase": state.phase.rawValue, "service": span.service, "run_id": state.runID]
+        let bucket = grid.bucket(endingAt: end)
+        if let done = evaluatedThrough, bucket <= done { report.lateSpans += 1 }
+        let key = SeriesKey(service: span.service, phase: state.phase, runID: state.runID)
+        let tags = windows.record(key, bucket: bucket, durationNanoseconds: span.durationNanoseconds, error: span.error)
         output.append(
             .metric(
                 MetricPoint(
                     name: MetricName.requestLatency, type: .distribution, value: span.durationMilliseconds,
                     timestamp: end, tags: tags)))
 
-        let bucket = grid.bucket(endingAt: end)
-        if let done = evaluatedThrough, bucket <= done { report.lateSpans += 1 }
-        let key = SeriesKey(service: span.service, phase: state.phase, runID: state.runID)
-        _ = windows.record(key, bucket: bucket, durationNanoseconds: span.durationNanoseconds, error: span.error)
         comparisons.add(
             service: span.service, start: span.start, durationNanoseconds: span.durationNanoseconds,
             error: span.error, phase: state.phase)

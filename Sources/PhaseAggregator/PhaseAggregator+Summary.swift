@@ -120,3 +120,21 @@ extension PhaseAggregator {
         public init() {}
     }
 }
+
+extension PhaseAggregator.Summary {
+    /// Drops the oldest entries of each list past twice `limit` (amortised), never an open
+    /// incident, and shifts the open incidents' indices accordingly.
+    mutating func trim(keeping limit: Int, openIncidents: inout [TrackerKey: Int]) {
+        func cut<T>(_ list: inout [T]) {
+            if list.count > 2 * limit { list.removeFirst(list.count - limit) }
+        }
+        cut(&phaseTransitions)
+        cut(&comparisons)
+        cut(&workflow)
+        guard incidents.count > 2 * limit else { return }
+        let removable = min(incidents.count - limit, openIncidents.values.min() ?? .max)
+        guard removable > 0 else { return }
+        incidents.removeFirst(removable)
+        for key in Array(openIncidents.keys) { openIncidents[key]! -= removable }
+    }
+}

@@ -122,7 +122,7 @@ public struct PhaseAggregator: Stage {
         if let last = lastLimit, limit <= last { return }
         lastLimit = limit
         release(until: limit, boundariesThrough: grid.lastBoundary(atOrBefore: limit), final: false, into: &output)
-        pruneComparisons(limit: limit)
+        pruneHistory(limit: limit)
     }
 
     public mutating func finish(into output: inout [OutputRecord]) {

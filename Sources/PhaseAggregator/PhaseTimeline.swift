@@ -58,6 +58,13 @@ struct PhaseTimeline: Sendable {
         transitions.insert(transition, at: insertionIndex(after: transition.at))
     }
 
+    /// Forgets entries before `time` except the last of them, which still gives the state in
+    /// force at `time`: lookups at or after `time` are unchanged and the list stays bounded.
+    mutating func prune(before time: EventTime) {
+        let firstKept = insertionIndex(after: time.advanced(byNanoseconds: -1)) - 1
+        if firstKept > 0 { transitions.removeFirst(firstKept) }
+    }
+
     /// Index of the first entry with `at > time`.
     private func insertionIndex(after time: EventTime) -> Int {
         var low = 0

@@ -84,3 +84,18 @@ import TraceTailCore
             ])
     }
 }
+
+@Suite struct TimelinePruningTests {
+    @Test func theStateInForceSurvivesPruningOfOldTransitions() {
+        var aggregator = PhaseAggregator(configuration: config())
+        var out: [OutputRecord] = []
+        aggregator.consume(.cta(cta(.patchApplied, at(100))), into: &out)
+        aggregator.consume(.cta(cta(.fixRollback, at(200))), into: &out)
+        aggregator.consume(.cta(cta(.patchApplied, at(300), run: "run-8")), into: &out)
+        aggregator.advance(to: at(100_000), into: &out)
+        aggregator.consume(.span(span(start: at(99_000))), into: &out)
+        #expect(out.spans.last?.attributes["phase"] == .string("after_fix"))
+        #expect(out.spans.last?.attributes["run_id"] == .string("run-8"))
+        #expect(aggregator.summary.phaseTransitions.count == 3)
+    }
+}
