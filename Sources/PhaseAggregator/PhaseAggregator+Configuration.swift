@@ -47,5 +47,30 @@ extension PhaseAggregator {
             self.runID = runID
             self.fixAt = fixAt
         }
+
+        /// Every problem, each naming its DESIGN config key; empty when the settings are usable.
+        /// (The stage itself never traps on them: it rounds the window up to whole intervals
+        /// and treats `recovery_intervals` below 1 as 1.)
+        public func validate() -> [String] {
+            var problems: [String] = []
+            if interval.nanoseconds <= 0 { problems.append("`metrics.interval` must be positive") }
+            if window < interval { problems.append("`metrics.window` must be at least `metrics.interval`") }
+            if interval.nanoseconds > 0, window.nanoseconds % interval.nanoseconds != 0 {
+                problems.append("`metrics.window` must be a whole number of `metrics.interval`s")
+            }
+            if compareWindow.nanoseconds <= 0 { problems.append("`metrics.compare_window` must be positive") }
+            if !(0...1).contains(errorRateThreshold) {
+                problems.append("`incidents.error_rate_threshold` must be between 0 and 1")
+            }
+            if minRequests < 0 { problems.append("`incidents.min_requests` must not be negative") }
+            if recoveryIntervals < 1 { problems.append("`incidents.recovery_intervals` must be at least 1") }
+            if runID.isEmpty { problems.append("`phase.run_id` must not be empty") }
+            if afterFixOn == .fixRollback { problems.append("`phase.after_fix_on` cannot be fix_rollback") }
+            if settleDelay.nanoseconds < 0 { problems.append("settle delay must not be negative") }
+            if let threshold = latencyThresholdMs, threshold <= 0 {
+                problems.append("latency threshold must be positive")
+            }
+            return problems
+        }
     }
 }

@@ -90,7 +90,7 @@ extension PhaseAggregator {
     private func emitWindowGauges(
         _ key: SeriesKey, _ stats: LatencyStats, at t: EventTime, into output: inout [OutputRecord]
     ) {
-        let tags = ["phase": key.phase.rawValue, "service": key.service, "run_id": key.runID]
+        let tags = key.tags
         let values: [(String, Double)] = [
             (MetricName.requests, Double(stats.count)),
             (MetricName.errorRate, stats.errorRate),

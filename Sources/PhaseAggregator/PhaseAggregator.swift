@@ -42,7 +42,8 @@ public struct PhaseAggregator: Stage {
         case span(Span)
         /// A CTA workflow event (file or control API).
         case cta(CTAEvent)
-        /// A phase change from the control API (`POST /v1/phase`) or `--fix-at`; `source` names it.
+        /// A phase change from the control API (`POST /v1/phase`) or `--fix-at`; `source` names it
+        /// (the `phase_changed` event's `source` tag); an empty `runID` keeps the run in force.
         case phase(Phase, runID: String, at: EventTime, source: String)
     }
 

@@ -56,3 +56,26 @@ import TraceTailCore
         #expect(count > 1 && out.count == count)
     }
 }
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsAreDesignsAndValid() {
+        let c = PhaseAggregator.Configuration()
+        #expect(c.interval == .seconds(10) && c.window == .seconds(60) && c.compareWindow == .minutes(5))
+        #expect(c.runID == "run-1" && c.afterFixOn == .patchApplied && c.fixAt == nil)
+        #expect(c.errorRateThreshold == 0.1 && c.minRequests == 10 && c.recoveryIntervals == 3)
+        #expect(c.latencyThresholdMs == nil && c.settleDelay == .seconds(35))
+        #expect(c.validate().isEmpty)
+    }
+
+    @Test func problemsNameTheirKeys() {
+        var c = PhaseAggregator.Configuration()
+        c.window = .seconds(65)
+        c.recoveryIntervals = 0
+        c.errorRateThreshold = 1.5
+        let problems = c.validate()
+        #expect(problems.count == 3)
+        #expect(problems.contains { $0.contains("metrics.window") })
+        #expect(problems.contains { $0.contains("incidents.recovery_intervals") })
+        #expect(problems.contains { $0.contains("incidents.error_rate_threshold") })
+    }
+}
