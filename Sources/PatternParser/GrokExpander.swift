@@ -15,6 +15,8 @@ struct GrokExpander {
         /// True when an error was already reported inside; callers skip compiling it.
         var broken = false
         var segments: [Segment] = []
+        /// Every definition this expansion uses, directly or not.
+        var references: Set<String> = []
 
         /// Where the byte at `offset` of `text` was written by the user.
         func location(ofOffset offset: Int) -> (PatternLocation, reference: String?) {
@@ -89,6 +91,8 @@ struct GrokExpander {
                 }
                 let inner = expandDefinition(reference.name)
                 if inner.broken { out.broken = true }
+                out.references.insert(reference.name)
+                out.references.formUnion(inner.references)
                 if let field = reference.field {
                     out.text += Array("(?<\(field)>".utf8)
                     out.captures.append((field, reference.type))

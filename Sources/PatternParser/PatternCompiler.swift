@@ -25,14 +25,23 @@ enum PatternCompiler {
         }
 
         var expander = GrokExpander(definitions: definitions)
+        // Compile each definition alone too, so a bad regex is reported once, at its
+        // definition, instead of at every rule that uses it; a definition that fails only
+        // because something it references failed is not reported again.
+        var failures: [String: (PatternError, Set<String>)] = [:]
         for definition in orderedDefinitions {
             let expansion = expander.expandDefinition(definition.name)
-            // Compile each definition alone too, so a bad regex is reported once, at its
-            // definition, instead of at every rule that uses it.
             guard !expansion.broken else { continue }
             if case .failure(let error) = compileRegex(expansion, options: .duplicateNames) {
-                errors.append(error)
+                failures[definition.name] = (error, expansion.references)
             }
+        }
+        let invalid = Set(failures.keys)
+        for definition in orderedDefinitions {
+            guard let (error, references) = failures[definition.name], references.isDisjoint(with: invalid) else {
+                continue
+            }
+            errors.append(error)
         }
 
         var rules: [PatternRule] = []
@@ -47,7 +56,7 @@ enum PatternCompiler {
             }
             ruleNames[declaration.name] = declaration.location
             let expansion = expander.expand(declaration.body)
-            guard !expansion.broken else { continue }
+            guard !expansion.broken, expansion.references.isDisjoint(with: invalid) else { continue }
             // Rules match from the start of their input; `.` may match any byte because lines
             // never contain `\n` (PCRE2 then skips newline checks on trailing `.*`).
             var options: CompiledRegex.Options = [.duplicateNames, .dotAll]
