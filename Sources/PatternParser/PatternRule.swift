@@ -44,6 +44,9 @@ public struct PatternRule: Sendable {
     public let location: PatternLocation
     public let examples: [PatternExample]
 
+    /// The PCRE2 text the rule compiled to (all references expanded).
+    public var expandedPattern: String { regex.pattern }
+
     /// The capture called `name`, if the rule has one.
     public func capture(named name: String) -> Capture? { captures.first { $0.name == name } }
 }
