@@ -165,21 +165,24 @@ enum ByteScan {
         }
     }
 
-    /// Offset of `needle` in `haystack`: `memchr` for the first byte, `memcmp` for the rest
-    /// (glibc's `memmem` is a GNU extension Swift does not import).
+    /// Offset of `needle` in `haystack`: `memchr` for the needle's anchor byte, `memcmp` for the
+    /// whole (glibc's `memmem` is a GNU extension Swift does not import).
     @inline(__always)
-    static func find(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Int? {
-        guard let h = haystack.baseAddress, let n = needle.baseAddress, !needle.isEmpty,
-            needle.count <= haystack.count
-        else { return nil }
-        let first = Int32(needle[0])
-        let last = haystack.count - needle.count
-        var offset = 0
-        while offset <= last {
-            guard let hit = memchr(h + offset, first, last - offset + 1) else { return nil }
-            let at = h.distance(to: UnsafeRawPointer(hit))
-            if memcmp(h + at, n, needle.count) == 0 { return at }
-            offset = at + 1
+    static func find(_ needle: ByteLiteral, in haystack: UnsafeRawBufferPointer) -> Int? {
+        let n = needle.bytes
+        guard let h = haystack.baseAddress, let np = n.baseAddress, !n.isEmpty, n.count <= haystack.count else {
+            return nil
+        }
+        let anchor = needle.anchor
+        let byte = Int32(n[anchor])
+        // Candidate starts are 0...last; the anchor byte sits `anchor` bytes after a start.
+        let last = haystack.count - n.count
+        var start = 0
+        while start <= last {
+            guard let hit = memchr(h + start + anchor, byte, last - start + 1) else { return nil }
+            let at = h.distance(to: UnsafeRawPointer(hit)) - anchor
+            if memcmp(h + at, np, n.count) == 0 { return at }
+            start = at + 1
         }
         return nil
     }

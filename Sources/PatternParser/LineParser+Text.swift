@@ -10,7 +10,7 @@ extension LineParser {
         }
         var matched: ResolvedRule? = nil
         for rule in lineRules {
-            switch rule.rule.regex.match(raw, using: scratch) {
+            switch rule.regex.match(raw, using: scratch) {
             case .matched(let captures):
                 apply(rule, captures, raw: raw, base: 0, to: &event)
                 matched = rule
@@ -26,15 +26,15 @@ extension LineParser {
             event.unmatched = .noRule
             return
         }
-        event.matchedRule = matched.rule.name
+        event.matchedRule = matched.name
         if let message = event.message { applyMessageRules(to: &event, raw: raw, message: message) }
         for rule in scanRules {
-            guard ByteScan.find(rule.literal.bytes, in: raw) != nil else { continue }
-            if case .matched(let captures) = rule.rule.regex.match(raw, using: scratch) {
+            guard ByteScan.find(rule.literal, in: raw) != nil else { continue }
+            if case .matched(let captures) = rule.regex.match(raw, using: scratch) {
                 apply(rule, captures, raw: raw, base: 0, to: &event)
             }
         }
-        finishTimestamp(&event, raw: raw, continuationRule: matched.rule.kind == .continuation)
+        finishTimestamp(&event, raw: raw, continuationRule: matched.kind == .continuation)
     }
 
     /// Tries message rules whose literal occurs in the message; the first match wins and names
@@ -44,11 +44,11 @@ extension LineParser {
         let start = Int(message.start)
         let text = UnsafeRawBufferPointer(rebasing: raw[start..<Int(message.end)])
         for rule in messageRules {
-            guard ByteScan.find(rule.literal.bytes, in: text) != nil else { continue }
-            switch rule.rule.regex.match(text, using: scratch) {
+            guard ByteScan.find(rule.literal, in: text) != nil else { continue }
+            switch rule.regex.match(text, using: scratch) {
             case .matched(let captures):
                 apply(rule, captures, raw: text, base: start, to: &event)
-                event.matchedRule = rule.rule.name
+                event.matchedRule = rule.name
                 return
             case .noMatch, .failed: continue
             case .limitHit:
@@ -92,10 +92,12 @@ extension LineParser {
     func apply(
         _ rule: ResolvedRule, _ captures: Captures, raw: UnsafeRawBufferPointer, base: Int, to event: inout LogEvent
     ) {
-        for field in rule.fields {
-            var found = captures[field.group]
-            if found == nil {
-                for group in field.alternates {
+        let fields = rule.fields
+        let groups = rule.groups
+        for index in 0..<fields.count {
+            var found = captures[groups[index]]
+            if found == nil, rule.hasAlternates {
+                for group in rule.alternates[index] {
                     if let r = captures[group] {
                         found = r
                         break
@@ -104,7 +106,7 @@ extension LineParser {
             }
             guard let r = found else { continue }
             let range = ByteRange(start: r.lowerBound + base, end: r.upperBound + base)
-            switch field.field {
+            switch fields[index] {
             case .timestamp: event.timestampText = range
             case .fileToken: event.fileToken = range
             case .pid: event.pid = ByteScan.int(raw, r)
@@ -136,7 +138,7 @@ extension LineParser {
             case .spanIDDecimal:
                 event.spanID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) } ?? event.spanID
             case .parentIDDecimal: event.parentID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) }
-            case .extra(let name): event.extra.append((name: name, range: range))
+            case .extra(let i): event.extra.append((name: rule.extraNames[i], range: range))
             }
         }
     }

@@ -23,6 +23,12 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed repetitions of each measurement; the best is reported.")
     var runs: Int = 3
 
+    @Flag(help: "Reuse an existing generated file of the same line count instead of writing it again.")
+    var reuse = false
+
+    @Flag(help: "Time only tracetail's parse (skip pcre2grep).")
+    var parseOnly = false
+
     func validate() throws {
         guard lines > 0 else { throw ValidationError("--lines must be positive") }
         guard runs > 0 else { throw ValidationError("--runs must be positive") }
@@ -32,8 +38,13 @@ struct Bench: ParsableCommand {
         let set = try PatternDirectory.compile(patterns)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let path = dir + "/nova-bench.log"
-        var generator = NovaLogGenerator(seed: 42)
-        let size = try generator.write(lines: lines, to: path)
+        let size: Int
+        if reuse, let existing = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int {
+            size = existing
+        } else {
+            var generator = NovaLogGenerator(seed: 42)
+            size = try generator.write(lines: lines, to: path)
+        }
         print("file: \(path)  \(lines) lines  \(format(Double(size) / 1e6)) MB")
 
         var best = Double.infinity
@@ -44,6 +55,7 @@ struct Bench: ParsableCommand {
             best = min(best, seconds(ContinuousClock.now - start))
         }
         report("tracetail parse (1 core)", best, size: size, note: describe(counters))
+        if parseOnly { return }
 
         // pcre2grep on the same file with our first line rule, expanded, as its one regex.
         let rule = set.rules.first { $0.kind == .line }!
