@@ -62,24 +62,38 @@ enum ByteScan {
         return TraceID(high: high, low: low)
     }
 
+    /// One hex digit by arithmetic (no table, no optional chain through Core).
+    @inline(__always)
+    private static func hexValue(_ b: UInt8) -> UInt64? {
+        let d = b &- 48
+        if d < 10 { return UInt64(d) }
+        let l = (b | 0x20) &- 97
+        return l < 6 ? UInt64(l &+ 10) : nil
+    }
+
+    /// `count` hex digits at `start`, appended to `value`.
+    @inline(__always)
+    private static func hexRun(_ p: UnsafeRawBufferPointer, _ start: Int, _ count: Int, into value: inout UInt64)
+        -> Bool
+    {
+        for i in start..<(start + count) {
+            guard let n = hexValue(p[i]) else { return false }
+            value = value << 4 | n
+        }
+        return true
+    }
+
     /// `8-4-4-4-12` hex UUID.
     static func uuid(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> UUID128? {
         guard r.count == 36 else { return nil }
+        let s = r.lowerBound
+        let dash = UInt8(ascii: "-")
+        guard p[s + 8] == dash, p[s + 13] == dash, p[s + 18] == dash, p[s + 23] == dash else { return nil }
         var hi: UInt64 = 0
         var lo: UInt64 = 0
-        var nibbles = 0
-        var k = 0
-        for i in r {
-            let b = p[i]
-            if k == 8 || k == 13 || k == 18 || k == 23 {
-                guard b == UInt8(ascii: "-") else { return nil }
-            } else {
-                guard let n = Hex.nibble(b) else { return nil }
-                if nibbles < 16 { hi = hi << 4 | UInt64(n) } else { lo = lo << 4 | UInt64(n) }
-                nibbles += 1
-            }
-            k += 1
-        }
+        guard hexRun(p, s, 8, into: &hi), hexRun(p, s + 9, 4, into: &hi), hexRun(p, s + 14, 4, into: &hi),
+            hexRun(p, s + 19, 4, into: &lo), hexRun(p, s + 24, 12, into: &lo)
+        else { return nil }
         return UUID128(high: hi, low: lo)
     }
 
