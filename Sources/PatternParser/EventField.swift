@@ -102,11 +102,15 @@ final class ByteLiteral {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): 40
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): 30
             case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "/"): 20
+            case UInt8(ascii: "_"): 15
             default: 10
             }
         }
         self.anchor = value.indices.min { commonness(value[$0]) < commonness(value[$1]) } ?? 0
     }
+
+    /// The anchor byte itself (0 for an empty literal).
+    var anchorByte: UInt8 { bytes.isEmpty ? 0 : bytes[anchor] }
 
     deinit { bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0).deallocate() } }
 }

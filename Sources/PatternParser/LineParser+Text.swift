@@ -1,6 +1,12 @@
 import PCRE2
 import TraceTailCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension LineParser {
     /// Line rules (first match wins), then message rules on the `message` capture, then scan rules.
     mutating func parseText(_ event: inout LogEvent, raw: UnsafeRawBufferPointer) {
@@ -28,13 +34,30 @@ extension LineParser {
         }
         event.matchedRule = matched.name
         if let message = event.message { applyMessageRules(to: &event, raw: raw, message: message) }
+        if !scanRules.isEmpty, let base = raw.baseAddress {
+            var present: UInt64 = 0
+            for (i, byte) in scanAnchors.enumerated() where i < 64 {
+                if memchr(base, Int32(byte), raw.count) != nil { present |= 1 << UInt64(i) }
+            }
+            if present != 0 { applyScanRules(to: &event, raw: raw, present: present) }
+        }
+        finishTimestamp(&event, raw: raw, continuationRule: matched.kind == .continuation)
+    }
+
+    /// Scan rules whose anchor byte occurs (`present` bit per `scanAnchors` entry) and whose
+    /// literal occurs; every one that matches applies.
+    private func applyScanRules(to event: inout LogEvent, raw: UnsafeRawBufferPointer, present: UInt64) {
         for rule in scanRules {
+            if let slot = scanAnchors.firstIndex(of: rule.literal.anchorByte), slot < 64,
+                present & (1 << UInt64(slot)) == 0
+            {
+                continue
+            }
             guard ByteScan.find(rule.literal, in: raw) != nil else { continue }
             if case .matched(let captures) = rule.regex.match(raw, using: scratch) {
                 apply(rule, captures, raw: raw, base: 0, to: &event)
             }
         }
-        finishTimestamp(&event, raw: raw, continuationRule: matched.kind == .continuation)
     }
 
     /// Tries message rules whose literal occurs in the message; the first match wins and names

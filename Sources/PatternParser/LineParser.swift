@@ -19,6 +19,9 @@ public struct LineParser {
     let lineRules: [ResolvedRule]
     let messageRules: [ResolvedRule]
     let scanRules: [ResolvedRule]
+    /// The distinct anchor bytes of the scan rules; a line lacking one skips every scan rule
+    /// anchored on it after a single `memchr` (most lines hold no `=` at all).
+    let scanAnchors: [UInt8]
     let scratch: MatchScratch
     private let json: JSONLineDecoder?
     /// Per pid: time and component hash of its last ERROR/CRITICAL line, to recognise the
@@ -51,6 +54,11 @@ public struct LineParser {
         .map(ResolvedRule.init)
         self.messageRules = patterns.rules(format: name, kind: .message).map(ResolvedRule.init)
         self.scanRules = patterns.rules(format: name, kind: .scan).map(ResolvedRule.init)
+        var anchors: [UInt8] = []
+        for rule in scanRules where !anchors.contains(rule.literal.anchorByte) {
+            anchors.append(rule.literal.anchorByte)
+        }
+        self.scanAnchors = anchors
         self.scratch = MatchScratch(limits: limits)
         switch format {
         case .oslo:

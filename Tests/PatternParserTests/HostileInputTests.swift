@@ -32,7 +32,7 @@ import TraceTailCore
         line += [0xff, 0xfe, 0x00, 0xc3, 0x28, 0x00]
         line += Array(" end".utf8)
         let e = parser.parse(ArraySlice(line), source: SourceID(0), lineID: 1)
-        #expect(e.matchedRule == "oslo_no_context")
+        #expect(e.matchedRule == "oslo")
         #expect(e.message.map { Array(e.bytes($0)) } == Array(line[47...]))
         // Rendering repairs the invalid bytes and escapes NUL.
         let json = e.parseRecordJSON
@@ -68,7 +68,7 @@ import TraceTailCore
         let e = parser.parse(ArraySlice(line), source: SourceID(0), lineID: 1)
         #expect(e.truncated)
         #expect(e.storage.count == 1 << 20)
-        #expect(e.matchedRule == "oslo_no_context")
+        #expect(e.matchedRule == "oslo")
         #expect(e.message.map(\.count) == (1 << 20) - 47)
         #expect(parser.counters.truncated == 1)
         // Cut upstream by the reader: flagged and counted, not cut again.

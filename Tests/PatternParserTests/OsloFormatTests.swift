@@ -66,7 +66,7 @@ import TraceTailCore
         let e = parser.parse(
             "2023-03-01 10:00:00.200 77 DEBUG nova.compute.api [req-11111111-2222-3333-4444-555555555555 req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6 None - - - default default] Fetching instance"
         )
-        #expect(e.matchedRule == "oslo_context")
+        #expect(e.matchedRule == "oslo")
         #expect(e.level == .debug)
         #expect(e.globalRequestID == RequestID("req-11111111-2222-3333-4444-555555555555"))
         #expect(e.requestID == RequestID("req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6"))
@@ -81,7 +81,7 @@ import TraceTailCore
         let e = parser.parse(
             "nova-compute.log.1.2017-05-16_13:55:31 2017-05-16 00:00:10.302 2931 INFO nova.virt.libvirt.driver [-] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Instance spawned successfully."
         )
-        #expect(e.matchedRule == "oslo_no_context")
+        #expect(e.matchedRule == "oslo")
         #expect(e.requestID == nil && e.requestIDText == nil)
         #expect(e.text(e.instanceID) == "b9000564-fe1a-409b-b8cc-1e88b294cd1d")
         #expect(e.text(e.message) == "Instance spawned successfully.")
