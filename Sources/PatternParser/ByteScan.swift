@@ -62,25 +62,34 @@ enum ByteScan {
         return TraceID(high: high, low: low)
     }
 
-    /// One hex digit by arithmetic (no table, no optional chain through Core).
-    @inline(__always)
-    private static func hexValue(_ b: UInt8) -> UInt64? {
-        let d = b &- 48
-        if d < 10 { return UInt64(d) }
-        let l = (b | 0x20) &- 97
-        return l < 6 ? UInt64(l &+ 10) : nil
-    }
-
-    /// `count` hex digits at `start`, appended to `value`.
-    @inline(__always)
-    private static func hexRun(_ p: UnsafeRawBufferPointer, _ start: Int, _ count: Int, into value: inout UInt64)
-        -> Bool
-    {
-        for i in start..<(start + count) {
-            guard let n = hexValue(p[i]) else { return false }
-            value = value << 4 | n
+    /// Hex digit values by byte; 0xFF for a non-hex byte. Built once.
+    private nonisolated(unsafe) static let hexTable: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            switch UInt8(b) {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): t[b] = UInt8(b) - 48
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): t[b] = UInt8(b) - 87
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): t[b] = UInt8(b) - 55
+            default: t[b] = 0xFF
+            }
         }
-        return true
+        return UnsafePointer(t)
+    }()
+
+    /// `count` hex digits at `start`, appended to `value`: branch-free, validity checked once
+    /// at the end (any 0xFF from the table sets the high bits of `bad`).
+    @inline(__always)
+    private static func hexRun(
+        _ p: UnsafePointer<UInt8>, _ table: UnsafePointer<UInt8>, _ start: Int, _ count: Int,
+        into value: inout UInt64, bad: inout UInt8
+    ) {
+        var v = value
+        for i in start..<(start &+ count) {
+            let n = table[Int(p[i])]
+            bad |= n
+            v = v << 4 | UInt64(n & 0x0F)
+        }
+        value = v
     }
 
     /// `8-4-4-4-12` hex UUID.
@@ -89,11 +98,17 @@ enum ByteScan {
         let s = r.lowerBound
         let dash = UInt8(ascii: "-")
         guard p[s + 8] == dash, p[s + 13] == dash, p[s + 18] == dash, p[s + 23] == dash else { return nil }
+        guard let base = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let table = hexTable
         var hi: UInt64 = 0
         var lo: UInt64 = 0
-        guard hexRun(p, s, 8, into: &hi), hexRun(p, s + 9, 4, into: &hi), hexRun(p, s + 14, 4, into: &hi),
-            hexRun(p, s + 19, 4, into: &lo), hexRun(p, s + 24, 12, into: &lo)
-        else { return nil }
+        var bad: UInt8 = 0
+        hexRun(base, table, s, 8, into: &hi, bad: &bad)
+        hexRun(base, table, s + 9, 4, into: &hi, bad: &bad)
+        hexRun(base, table, s + 14, 4, into: &hi, bad: &bad)
+        hexRun(base, table, s + 19, 4, into: &lo, bad: &bad)
+        hexRun(base, table, s + 24, 12, into: &lo, bad: &bad)
+        guard bad & 0xF0 == 0 else { return nil }
         return UUID128(high: hi, low: lo)
     }
 

@@ -225,3 +225,24 @@ import TraceTailCore
         #expect(e.text(e.extra[0].range) == "bob")
     }
 }
+
+@Suite struct IdentifierScanTests {
+    @Test(
+        arguments: [
+            ("req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6", "req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6"),
+            ("req-0F6A1C2E-1B2C-4D3E-8F90-A1B2C3D4E5F6", "req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6"),
+            ("req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5fg", nil),
+            ("req-0f6a1c2e-1b2c-4d3e-8f90_a1b2c3d4e5f6", nil),
+            ("req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f", nil),
+            ("abc-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6", nil),
+        ] as [(String, String?)])
+    func looselyCapturedRequestIDsAreValidated(_ text: String, _ expected: String?) throws {
+        let set = try PatternSet(sources: [
+            PatternSource(name: "l.grok", text: "@rule loose %{ANY:request_id}\nANY .*\n")
+        ])
+        var parser = try LineParser(format: .oslo, patterns: set)
+        let e = parser.parse(text)
+        #expect(e.requestID?.description == expected)
+        #expect(e.requestID == RequestID(text))  // agrees with Core's parser
+    }
+}
