@@ -165,6 +165,8 @@ struct GrokExpander {
 
     /// ` (did you mean X?)` for the closest defined name within edit distance 2.
     private func suggestion(for name: String) -> String {
+        // For very short names every other short name is "close"; say nothing.
+        guard name.utf8.count >= 3 else { return "" }
         let candidates = definitions.keys.map { ($0, editDistance($0, name)) }.filter { $0.1 <= 2 }
         guard let best = candidates.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { return "" }
         return " (did you mean \(best.0)?)"
