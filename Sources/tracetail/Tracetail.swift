@@ -6,6 +6,6 @@ struct Tracetail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracetail",
         abstract: "Follow OpenStack logs, stitch request traces, export spans and phase-tagged gauges.",
-        subcommands: [Simulate.self]
+        subcommands: [Parse.self, Patterns.self, Simulate.self, Bench.self]
     )
 }

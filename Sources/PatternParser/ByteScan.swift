@@ -1,0 +1,218 @@
+import TraceTailCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Field conversions straight from line bytes: no `String`, no allocation. Core has generic
+/// equivalents, but generic code called across a module boundary is not specialised, and
+/// these run several times per line.
+enum ByteScan {
+    @inline(__always)
+    static func digit(_ b: UInt8) -> Int? {
+        let d = Int(b) &- 48
+        return d >= 0 && d <= 9 ? d : nil
+    }
+
+    /// Non-negative decimal integer of at most 18 digits (so it cannot overflow).
+    static func int(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int? {
+        guard !r.isEmpty, r.count <= 18 else { return nil }
+        var v = 0
+        for i in r {
+            guard let d = digit(p[i]) else { return nil }
+            v = v * 10 + d
+        }
+        return v
+    }
+
+    /// Unsigned 64-bit decimal (Datadog ids), overflow-checked.
+    static func uint64(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> UInt64? {
+        guard !r.isEmpty, r.count <= 20 else { return nil }
+        var v: UInt64 = 0
+        for i in r {
+            guard let d = digit(p[i]) else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(d))
+            guard !o1, !o2 else { return nil }
+            v = a
+        }
+        return v
+    }
+
+    /// 1–16 hex digits.
+    static func hex64(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> UInt64? {
+        guard !r.isEmpty, r.count <= 16 else { return nil }
+        var v: UInt64 = 0
+        for i in r {
+            guard let n = Hex.nibble(p[i]) else { return nil }
+            v = v << 4 | UInt64(n)
+        }
+        return v
+    }
+
+    /// 1–32 hex digits as a trace id (nil when all zero).
+    static func traceIDHex(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> TraceID? {
+        guard !r.isEmpty, r.count <= 32 else { return nil }
+        let split = max(r.lowerBound, r.upperBound - 16)
+        let low = hex64(p, split..<r.upperBound)
+        let high = split > r.lowerBound ? hex64(p, r.lowerBound..<split) : 0
+        guard let low, let high, low != 0 || high != 0 else { return nil }
+        return TraceID(high: high, low: low)
+    }
+
+    /// Hex digit values by byte; 0xFF for a non-hex byte. Built once.
+    private nonisolated(unsafe) static let hexTable: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            switch UInt8(b) {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): t[b] = UInt8(b) - 48
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): t[b] = UInt8(b) - 87
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): t[b] = UInt8(b) - 55
+            default: t[b] = 0xFF
+            }
+        }
+        return UnsafePointer(t)
+    }()
+
+    /// `count` hex digits at `start`, appended to `value`: branch-free, validity checked once
+    /// at the end (any 0xFF from the table sets the high bits of `bad`).
+    @inline(__always)
+    private static func hexRun(
+        _ p: UnsafePointer<UInt8>, _ table: UnsafePointer<UInt8>, _ start: Int, _ count: Int,
+        into value: inout UInt64, bad: inout UInt8
+    ) {
+        var v = value
+        for i in start..<(start &+ count) {
+            let n = table[Int(p[i])]
+            bad |= n
+            v = v << 4 | UInt64(n & 0x0F)
+        }
+        value = v
+    }
+
+    /// `8-4-4-4-12` hex UUID.
+    static func uuid(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> UUID128? {
+        guard r.count == 36 else { return nil }
+        let s = r.lowerBound
+        let dash = UInt8(ascii: "-")
+        guard p[s + 8] == dash, p[s + 13] == dash, p[s + 18] == dash, p[s + 23] == dash else { return nil }
+        guard let base = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let table = hexTable
+        var hi: UInt64 = 0
+        var lo: UInt64 = 0
+        var bad: UInt8 = 0
+        hexRun(base, table, s, 8, into: &hi, bad: &bad)
+        hexRun(base, table, s + 9, 4, into: &hi, bad: &bad)
+        hexRun(base, table, s + 14, 4, into: &hi, bad: &bad)
+        hexRun(base, table, s + 19, 4, into: &lo, bad: &bad)
+        hexRun(base, table, s + 24, 12, into: &lo, bad: &bad)
+        guard bad & 0xF0 == 0 else { return nil }
+        return UUID128(high: hi, low: lo)
+    }
+
+    /// `req-<uuid>`.
+    static func requestID(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> RequestID? {
+        guard r.count == 40, p[r.lowerBound] == UInt8(ascii: "r"), p[r.lowerBound + 1] == UInt8(ascii: "e"),
+            p[r.lowerBound + 2] == UInt8(ascii: "q"), p[r.lowerBound + 3] == UInt8(ascii: "-"),
+            let uuid = uuid(p, (r.lowerBound + 4)..<r.upperBound)
+        else { return nil }
+        return RequestID(uuid: uuid)
+    }
+
+    /// True for the placeholders oslo writes for an absent value: `-`, `None`, empty.
+    static func isAbsent(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
+        switch r.count {
+        case 0: return true
+        case 1: return p[r.lowerBound] == UInt8(ascii: "-")
+        case 4:
+            return p[r.lowerBound] == UInt8(ascii: "N") && p[r.lowerBound + 1] == UInt8(ascii: "o")
+                && p[r.lowerBound + 2] == UInt8(ascii: "n") && p[r.lowerBound + 3] == UInt8(ascii: "e")
+        default: return false
+        }
+    }
+
+    /// A decimal number scaled by 10^`scale` (seconds → ms is scale 3). Computed as one
+    /// integer divided by one power of ten, so `0.2477829` s becomes exactly `247.7829` ms.
+    static func decimal(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, scale: Int) -> Double? {
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = -1
+        var i = r.lowerBound
+        var negative = false
+        if i < r.upperBound, p[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
+        while i < r.upperBound {
+            let b = p[i]
+            if b == UInt8(ascii: ".") {
+                guard fraction < 0 else { return nil }
+                fraction = 0
+            } else if let d = digit(b) {
+                guard digits < 18 else { return slowDecimal(p, r, scale: scale) }
+                mantissa = mantissa * 10 + UInt64(d)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            } else {
+                return slowDecimal(p, r, scale: scale)
+            }
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        let exponent = scale - max(fraction, 0)
+        let value =
+            exponent >= 0 ? Double(mantissa) * pow10(exponent) : Double(mantissa) / pow10(-exponent)
+        return negative ? -value : value
+    }
+
+    private static func pow10(_ n: Int) -> Double {
+        var v = 1.0
+        for _ in 0..<n { v *= 10 }
+        return v
+    }
+
+    /// Exponents and other rare spellings.
+    private static func slowDecimal(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, scale: Int) -> Double? {
+        guard let v = Double(String(decoding: UnsafeRawBufferPointer(rebasing: p[r]), as: UTF8.self)) else {
+            return nil
+        }
+        return v * pow10(scale)
+    }
+
+    /// Log level without building a `String` (oslo writes upper case; other cases fall back).
+    static func level(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> LogLevel? {
+        let s = r.lowerBound
+        switch (r.count, r.isEmpty ? 0 : p[s]) {
+        case (4, UInt8(ascii: "I")) where p[s + 3] == UInt8(ascii: "O"): return .info
+        case (5, UInt8(ascii: "D")) where p[s + 4] == UInt8(ascii: "G"): return .debug
+        case (5, UInt8(ascii: "E")) where p[s + 4] == UInt8(ascii: "R"): return .error
+        case (7, UInt8(ascii: "W")) where p[s + 6] == UInt8(ascii: "G"): return .warning
+        case (8, UInt8(ascii: "C")) where p[s + 7] == UInt8(ascii: "L"): return .critical
+        default: return LogLevel(bytes: UnsafeRawBufferPointer(rebasing: p[r]))
+        }
+    }
+
+    /// Offset of `needle` in `haystack`: `memchr` for the needle's anchor byte, `memcmp` for the
+    /// whole (glibc's `memmem` is a GNU extension Swift does not import).
+    @inline(__always)
+    static func find(_ needle: ByteLiteral, in haystack: UnsafeRawBufferPointer) -> Int? {
+        let n = needle.bytes
+        guard let h = haystack.baseAddress, let np = n.baseAddress, !n.isEmpty, n.count <= haystack.count else {
+            return nil
+        }
+        let anchor = needle.anchor
+        let byte = Int32(n[anchor])
+        // Candidate starts are 0...last; the anchor byte sits `anchor` bytes after a start.
+        let last = haystack.count - n.count
+        var start = 0
+        while start <= last {
+            guard let hit = memchr(h + start + anchor, byte, last - start + 1) else { return nil }
+            let at = h.distance(to: UnsafeRawPointer(hit)) - anchor
+            if memcmp(h + at, np, n.count) == 0 { return at }
+            start = at + 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,178 @@
+import PCRE2
+import TraceTailCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension LineParser {
+    /// Line rules (first match wins), then message rules on the `message` capture, then scan rules.
+    mutating func parseText(_ event: inout LogEvent, raw: UnsafeRawBufferPointer) {
+        guard raw.contains(where: { $0 != 0x20 && $0 != 0x09 }) else {
+            event.unmatched = .empty
+            return
+        }
+        var matched: ResolvedRule? = nil
+        for rule in lineRules {
+            switch rule.regex.match(raw, using: scratch) {
+            case .matched(let captures):
+                apply(rule, captures, raw: raw, base: 0, to: &event)
+                matched = rule
+            case .noMatch, .failed: continue
+            case .limitHit:
+                counters.limitHits += 1
+                event.unmatched = .limitHit
+                return
+            }
+            break
+        }
+        guard let matched else {
+            event.unmatched = .noRule
+            return
+        }
+        event.matchedRule = matched.name
+        if let message = event.message { applyMessageRules(to: &event, raw: raw, message: message) }
+        if !scanRules.isEmpty, let base = raw.baseAddress {
+            var present: UInt64 = 0
+            for (i, byte) in scanAnchors.enumerated() where i < 64 {
+                if memchr(base, Int32(byte), raw.count) != nil { present |= 1 << UInt64(i) }
+            }
+            if present != 0 { applyScanRules(to: &event, raw: raw, present: present) }
+        }
+        finishTimestamp(&event, raw: raw, continuationRule: matched.kind == .continuation)
+    }
+
+    /// Scan rules whose anchor byte occurs (`present` bit per `scanAnchors` entry) and whose
+    /// literal occurs; every one that matches applies.
+    private func applyScanRules(to event: inout LogEvent, raw: UnsafeRawBufferPointer, present: UInt64) {
+        for rule in scanRules {
+            if let slot = scanAnchors.firstIndex(of: rule.literal.anchorByte), slot < 64,
+                present & (1 << UInt64(slot)) == 0
+            {
+                continue
+            }
+            guard ByteScan.find(rule.literal, in: raw) != nil else { continue }
+            if case .matched(let captures) = rule.regex.match(raw, using: scratch) {
+                apply(rule, captures, raw: raw, base: 0, to: &event)
+            }
+        }
+    }
+
+    /// Tries message rules whose literal occurs in the message; the first match wins and names
+    /// the event's rule.
+    mutating func applyMessageRules(to event: inout LogEvent, raw: UnsafeRawBufferPointer, message: ByteRange) {
+        guard !messageRules.isEmpty else { return }
+        let start = Int(message.start)
+        let text = UnsafeRawBufferPointer(rebasing: raw[start..<Int(message.end)])
+        for rule in messageRules {
+            guard ByteScan.find(rule.literal, in: text) != nil else { continue }
+            switch rule.regex.match(text, using: scratch) {
+            case .matched(let captures):
+                apply(rule, captures, raw: text, base: start, to: &event)
+                event.matchedRule = rule.name
+                return
+            case .noMatch, .failed: continue
+            case .limitHit:
+                counters.limitHits += 1
+                return
+            }
+        }
+    }
+
+    /// Converts the timestamp, applies the zone, and decides whether a continuation-rule line
+    /// continues the previous ERROR event of its pid.
+    private mutating func finishTimestamp(_ event: inout LogEvent, raw: UnsafeRawBufferPointer, continuationRule: Bool)
+    {
+        if let text = event.timestampText {
+            guard let (time, hasZone) = TimestampParser.parse(raw, Int(text.start)..<Int(text.end)) else {
+                event.unmatched = .badTimestamp
+                event.matchedRule = nil
+                return
+            }
+            event.timestamp = hasZone ? time : (localToUTC?(time) ?? time)
+        }
+        guard let level = event.level, level.isError, let pid = event.pid, let time = event.timestamp else {
+            // No timestamp at all: a raw traceback line or similar.
+            if continuationRule && event.timestampText == nil { event.isContinuation = true }
+            return
+        }
+        let component =
+            event.component.map { FNV1a.hash64(UnsafeRawBufferPointer(rebasing: raw[Int($0.start)..<Int($0.end)])) }
+            ?? 0
+        let key = ErrorKey(time: time.nanoseconds, component: component)
+        if continuationRule, lastError[pid] == key {
+            event.isContinuation = true
+            return
+        }
+        if lastError.count >= 4096 { lastError.removeAll(keepingCapacity: true) }
+        lastError[pid] = key
+    }
+
+    /// Writes a rule's captures into the event. `raw` is the rule's subject; `base` is the
+    /// subject's offset in the event's storage.
+    func apply(
+        _ rule: ResolvedRule, _ captures: Captures, raw: UnsafeRawBufferPointer, base: Int, to event: inout LogEvent
+    ) {
+        let fields = rule.fields
+        let groups = rule.groups
+        for index in 0..<fields.count {
+            var found = captures[groups[index]]
+            if found == nil, rule.hasAlternates {
+                for group in rule.alternates[index] {
+                    if let r = captures[group] {
+                        found = r
+                        break
+                    }
+                }
+            }
+            guard let r = found else { continue }
+            let range = ByteRange(start: r.lowerBound + base, end: r.upperBound + base)
+            switch fields[index] {
+            case .timestamp: event.timestampText = range
+            case .fileToken: event.fileToken = range
+            case .pid: event.pid = ByteScan.int(raw, r)
+            case .level: event.level = ByteScan.level(raw, r)
+            case .component: event.component = range
+            case .requestID:
+                if let id = ByteScan.requestID(raw, r) {
+                    event.requestID = id
+                    event.requestIDText = range
+                }
+            case .globalRequestID: event.globalRequestID = ByteScan.requestID(raw, r)
+            case .user: event.user = ByteScan.isAbsent(raw, r) ? nil : range
+            case .project: event.project = ByteScan.isAbsent(raw, r) ? nil : range
+            case .instanceID: event.instanceID = ByteScan.isAbsent(raw, r) ? nil : range
+            case .message: event.message = range
+            case .method: event.updateHTTP { $0.method = range }
+            case .path: event.updateHTTP { $0.path = range }
+            case .status: event.updateHTTP { $0.status = ByteScan.int(raw, r) }
+            case .bytes: event.updateHTTP { $0.bytes = ByteScan.int(raw, r) }
+            case .latencySeconds: event.updateHTTP { $0.latencyMs = ByteScan.decimal(raw, r, scale: 3) }
+            case .latencyMilliseconds: event.updateHTTP { $0.latencyMs = ByteScan.decimal(raw, r, scale: 0) }
+            case .traceIDHex: event.traceID = ByteScan.traceIDHex(raw, r) ?? event.traceID
+            case .spanIDHex:
+                event.spanID = ByteScan.hex64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) } ?? event.spanID
+            case .parentIDHex: event.parentID = ByteScan.hex64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) }
+            case .traceIDDecimal:
+                event.traceID =
+                    ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : TraceID(high: 0, low: $0) } ?? event.traceID
+            case .spanIDDecimal:
+                event.spanID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) } ?? event.spanID
+            case .parentIDDecimal: event.parentID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) }
+            case .extra(let i): event.extra.append((name: rule.extraNames[i], range: range))
+            }
+        }
+    }
+}
+
+extension LogEvent {
+    /// Mutates the HTTP fields, creating them on first use.
+    @inline(__always)
+    fileprivate mutating func updateHTTP(_ body: (inout HTTPFields) -> Void) {
+        var fields = http ?? HTTPFields()
+        body(&fields)
+        http = fields
+    }
+}

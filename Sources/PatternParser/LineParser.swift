@@ -1,0 +1,119 @@
+import PCRE2
+public import TraceTailCore
+
+/// Turns raw lines into `LogEvent`s for one format. Synchronous, allocation-free per line on
+/// the oslo path (fields are byte ranges into the line).
+///
+/// Holds a `MatchScratch`, so it is not `Sendable`: each parser task makes its own `LineParser`
+/// from the shared, immutable `PatternSet`.
+public struct LineParser {
+    /// Converts zone-less timestamps (read as if UTC) to real UTC; nil means they are UTC.
+    public var localToUTC: (@Sendable (EventTime) -> EventTime)?
+    /// Counts by outcome since creation.
+    public internal(set) var counters = ParseCounters()
+    /// The format this parser reads.
+    public let format: LogFormat
+    /// Longer lines are cut to this many bytes and flagged `truncated`.
+    public let maxLineBytes: Int
+
+    let lineRules: [ResolvedRule]
+    let messageRules: [ResolvedRule]
+    let scanRules: [ResolvedRule]
+    /// The distinct anchor bytes of the scan rules; a line lacking one skips every scan rule
+    /// anchored on it after a single `memchr` (most lines hold no `=` at all).
+    let scanAnchors: [UInt8]
+    let scratch: MatchScratch
+    private let json: JSONLineDecoder?
+    /// Per pid: time and component hash of its last ERROR/CRITICAL line, to recognise the
+    /// bracket-less traceback lines that follow it.
+    var lastError: [Int: ErrorKey] = [:]
+
+    struct ErrorKey: Equatable {
+        var time: Int64
+        var component: UInt64
+    }
+
+    /// Creates a parser.
+    /// - Parameters:
+    ///   - format: `.oslo` (pattern rules) or `.json` (JSON decoder, then `json` message rules).
+    ///   - patterns: compiled pattern files; rules are taken from those whose `@format` names `format`.
+    ///   - maxLineBytes: lines are cut to this length (DESIGN `max_line_bytes`). Default 1 MiB.
+    ///   - limits: PCRE2 limits for every match.
+    /// - Throws: `PatternDiagnostics` (code `.format`) when `.oslo` has no `@rule`, or for
+    ///   `.ctaEvents`, whose lines are CTA events rather than log events.
+    public init(
+        format: LogFormat, patterns: PatternSet, maxLineBytes: Int = 1 << 20, limits: MatchLimits = .standard
+    ) throws(PatternDiagnostics) {
+        let name = format.rawValue
+        let here = PatternLocation(file: "<formats>", line: 1, column: 1)
+        self.format = format
+        self.maxLineBytes = max(1, maxLineBytes)
+        self.lineRules = patterns.rules.filter {
+            ($0.kind == .line || $0.kind == .continuation) && $0.formats.contains(name)
+        }
+        .map(ResolvedRule.init)
+        self.messageRules = patterns.rules(format: name, kind: .message).map(ResolvedRule.init)
+        self.scanRules = patterns.rules(format: name, kind: .scan).map(ResolvedRule.init)
+        var anchors: [UInt8] = []
+        for rule in scanRules where !anchors.contains(rule.literal.anchorByte) {
+            anchors.append(rule.literal.anchorByte)
+        }
+        self.scanAnchors = anchors
+        self.scratch = MatchScratch(limits: limits)
+        switch format {
+        case .oslo:
+            self.json = nil
+            guard !lineRules.isEmpty else {
+                throw PatternDiagnostics(errors: [PatternError(.format, "no @rule for format \(name)", at: here)])
+            }
+        case .json:
+            self.json = JSONLineDecoder()
+        case .ctaEvents:
+            throw PatternDiagnostics(errors: [
+                PatternError(.format, "cta_events lines are CTA workflow events, not log lines", at: here)
+            ])
+        }
+    }
+
+    /// Parses one line (without its newline).
+    /// - Parameters:
+    ///   - line: the bytes; may be invalid UTF-8, contain NUL, or be longer than `maxLineBytes`.
+    ///   - source: the file it came from.
+    ///   - lineID: its 1-based line number in that file.
+    ///   - truncated: true when the reader already cut the line (it is flagged and counted).
+    /// - Returns: an event; unmatched lines are events too, with `unmatched` set.
+    public mutating func parse(
+        _ line: ArraySlice<UInt8>, source: SourceID, lineID: Int, truncated: Bool = false
+    ) -> LogEvent {
+        counters.lines += 1
+        var bytes = line
+        var isTruncated = truncated
+        if bytes.count > maxLineBytes {
+            bytes = bytes.prefix(maxLineBytes)
+            isTruncated = true
+        }
+        if isTruncated { counters.truncated += 1 }
+        var event: LogEvent
+        switch format {
+        case .json, .ctaEvents:
+            event =
+                json?.decode(bytes, source: source, lineID: lineID)
+                ?? LogEvent(source: source, lineID: lineID, storage: bytes)
+            if event.unmatched == nil, event.http == nil, let message = event.message {
+                let storage = event.storage
+                storage.withUnsafeBytes { applyMessageRules(to: &event, raw: $0, message: message) }
+            }
+        case .oslo:
+            event = LogEvent(source: source, lineID: lineID, storage: bytes)
+            bytes.withUnsafeBytes { parseText(&event, raw: $0) }
+        }
+        event.truncated = isTruncated
+        if let reason = event.unmatched {
+            counters.countUnmatched(reason)
+        } else {
+            counters.matched += 1
+            if event.isContinuation { counters.continuations += 1 }
+        }
+        return event
+    }
+}

@@ -1,0 +1,66 @@
+import TraceTailCore
+
+/// Log timestamps from bytes, with integer arithmetic only (NOTES: a date formatter per line
+/// would cost more than the whole parse).
+enum TimestampParser {
+    /// Parses `YYYY-MM-DD[ T]HH:MM:SS[.fraction][Z|±HH[:]MM]`.
+    /// - Returns: the time read as UTC (offset applied when present) and whether a zone was given;
+    ///   nil for malformed text or impossible dates.
+    static func parse(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> (time: EventTime, hasZone: Bool)? {
+        let s = r.lowerBound
+        guard r.count >= 19 else { return nil }
+        func num(_ at: Int, _ width: Int) -> Int? { ByteScan.int(p, (s + at)..<(s + at + width)) }
+        guard let year = num(0, 4), p[s + 4] == UInt8(ascii: "-"), let month = num(5, 2),
+            p[s + 7] == UInt8(ascii: "-"), let day = num(8, 2),
+            p[s + 10] == UInt8(ascii: " ") || p[s + 10] == UInt8(ascii: "T"),
+            let hour = num(11, 2), p[s + 13] == UInt8(ascii: ":"), let minute = num(14, 2),
+            p[s + 16] == UInt8(ascii: ":"), let second = num(17, 2)
+        else { return nil }
+        var i = s + 19
+        var nanos = 0
+        if i < r.upperBound, p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",") {
+            i += 1
+            var scale = 100_000_000
+            let start = i
+            while i < r.upperBound, let d = ByteScan.digit(p[i]) {
+                nanos += d * scale
+                scale /= 10
+                i += 1
+            }
+            guard i > start else { return nil }
+        }
+        let civil = CivilTime(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: nanos)
+        guard civil.isValid else { return nil }
+        var time = civil.eventTime
+        guard i < r.upperBound else { return (time, false) }
+        switch p[i] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            guard i + 1 == r.upperBound else { return nil }
+            return (time, true)
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign: Int64 = p[i] == UInt8(ascii: "+") ? 1 : -1
+            let rest = (i + 1)..<r.upperBound
+            let hh: Int?
+            let mm: Int?
+            switch rest.count {
+            case 5 where p[i + 3] == UInt8(ascii: ":"):
+                hh = ByteScan.int(p, (i + 1)..<(i + 3))
+                mm = ByteScan.int(p, (i + 4)..<(i + 6))
+            case 4:
+                hh = ByteScan.int(p, (i + 1)..<(i + 3))
+                mm = ByteScan.int(p, (i + 3)..<(i + 5))
+            case 2:
+                hh = ByteScan.int(p, (i + 1)..<(i + 3))
+                mm = 0
+            default: return nil
+            }
+            guard let hh, let mm, hh <= 23, mm <= 59 else { return nil }
+            // Local time = UTC + offset, so UTC = local - offset.
+            time = time.advanced(byNanoseconds: -sign * Int64(hh * 3600 + mm * 60) * 1_000_000_000)
+            return (time, true)
+        default:
+            return nil
+        }
+    }
+}

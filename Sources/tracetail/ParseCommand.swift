@@ -1,0 +1,111 @@
+import ArgumentParser
+import PatternParser
+import TraceTailCore
+import TraceTailRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `tracetail parse FILE [--format oslo|json] [--output jsonl|text] [--patterns DIR]`.
+struct Parse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Parse one log file and print one record per input line (unmatched lines included)."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case oslo, json
+        var logFormat: LogFormat { self == .oslo ? .oslo : .json }
+    }
+
+    enum Output: String, ExpressibleByArgument, CaseIterable {
+        case jsonl, text
+    }
+
+    @Argument(help: "The log file to parse.")
+    var file: String
+
+    @Option(help: "Input format: oslo or json.")
+    var format: Format = .oslo
+
+    @Option(help: "Output: jsonl (one JSON object per line) or text (aligned, for people).")
+    var output: Output = .jsonl
+
+    @Option(help: "Directory of *.grok pattern files (default: ./patterns, else the repository's patterns/).")
+    var patterns: String?
+
+    @Option(help: "Lines longer than this many bytes are cut and flagged.")
+    var maxLineBytes: Int = 1 << 20
+
+    @Flag(help: "Print line counts by outcome to standard error at the end.")
+    var stats = false
+
+    func validate() throws {
+        guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
+    }
+
+    func run() throws {
+        let set = try PatternDirectory.compile(patterns)
+        var parser = try LineParser(format: format.logFormat, patterns: set, maxLineBytes: maxLineBytes)
+        let reader: LineReader
+        do {
+            reader = try LineReader(path: file, maxLineBytes: maxLineBytes)
+        } catch {
+            printError("tracetail: cannot read \(file): \(error.message)")
+            throw ExitCode.failure
+        }
+        var out = StandardOutput()
+        var batch = LineBatch()
+        do {
+            while try reader.next(into: &batch) {
+                for (i, line) in batch.lines.enumerated() {
+                    let event = parser.parse(
+                        batch[i], source: SourceID(0), lineID: line.number, truncated: line.truncated)
+                    out.write(output == .jsonl ? event.parseRecordJSON : event.parseRecordText)
+                }
+            }
+        } catch {
+            out.flush()
+            printError("tracetail: cannot read \(file): \(error.message)")
+            throw ExitCode.failure
+        }
+        out.flush()
+        if stats {
+            let c = parser.counters
+            let reasons = UnmatchedReason.allCases.filter { c.unmatched($0) > 0 }.map { "\($0): \(c.unmatched($0))" }
+            printError(
+                "\(c.lines) lines: \(c.matched) matched (\(c.continuations) continuations), "
+                    + "\(c.unmatchedTotal) unmatched\(reasons.isEmpty ? "" : " (" + reasons.joined(separator: ", ") + ")"), "
+                    + "\(c.truncated) truncated, \(c.limitHits) limit hits")
+        }
+    }
+}
+
+/// Buffered writes to fd 1 (one `write(2)` per 64 KiB, not per record).
+struct StandardOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    mutating func write(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 {
+                if n < 0 && errno == EINTR { continue }
+                break  // stdout closed (e.g. `| head`): drop the rest quietly
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
