@@ -3,6 +3,7 @@ import TraceTailCore
 extension HTMLReport {
     static let slowestCount = 5
     static let slowestPerPhase = 3
+    static let maxWaterfallRows = 60
     static let failingKinds = 8
 
     /// Waterfalls of the slowest traces, then of the failing traces: one example per kind of
@@ -63,7 +64,9 @@ extension HTMLReport {
         let barWidth = chartWidth - barLeft - 90
         let total = Double(max(trace.durationNanoseconds, 1))
         var svg = ""
-        for (i, row) in trace.rows.enumerated() {
+        // A trace with hundreds of spans (a long task's log_event children) would be a page tall.
+        let shown = trace.rows.prefix(maxWaterfallRows)
+        for (i, row) in shown.enumerated() {
             let span = row.span
             let y = Double(i) * rowHeight
             if i % 2 == 1 {
@@ -97,7 +100,7 @@ extension HTMLReport {
                 + "fill=\"#5f6b7a\">\(HTML.escape(ReportFormat.duration(nanoseconds: span.durationNanoseconds)))"
                 + (span.statusCode.map { " · \(HTML.escape($0))" } ?? "") + "</text>"
         }
-        let height = Double(trace.rows.count) * rowHeight
+        let height = Double(shown.count) * rowHeight
         var html = "<div class=\"card waterfall\"><div class=\"wf-head\"><b>\(HTML.escape(trace.root.service)) "
         html += "\(HTML.escape(trace.root.resource))</b>"
         html += "<span class=\"muted\">\(ReportFormat.dateTime(trace.start)) · "
@@ -110,6 +113,9 @@ extension HTMLReport {
         html +=
             "<svg class=\"wf\" role=\"img\" aria-label=\"waterfall of trace \(trace.traceID)\" width=\"\(Int(chartWidth))\" "
             + "height=\"\(Int(height))\" viewBox=\"0 0 \(Int(chartWidth)) \(Int(height))\">" + svg + "</svg>\n"
+        if trace.rows.count > shown.count {
+            html += "<p class=\"muted\">… \(trace.rows.count - shown.count) more spans not drawn</p>"
+        }
         let errors = trace.rows.filter(\.span.error)
         if !errors.isEmpty {
             html += "<ul class=\"wf-errors\">"

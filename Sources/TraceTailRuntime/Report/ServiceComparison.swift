@@ -13,9 +13,16 @@ struct PhaseStats: Equatable {
     var errorRate: Double { requests == 0 ? 0 : Double(errors) / Double(requests) }
 
     init(spans: [Span]) {
-        let durations = spans.map(\.durationMilliseconds).sorted()
+        var durations: [Double] = []
+        durations.reserveCapacity(spans.count)
+        var errors = 0
+        for s in spans {
+            durations.append(s.durationMilliseconds)
+            if s.error { errors += 1 }
+        }
+        durations.sort()
         requests = spans.count
-        errors = spans.filter(\.error).count
+        self.errors = errors
         p50 = Percentile.nearestRank(durations, 0.50)
         p95 = Percentile.nearestRank(durations, 0.95)
         p99 = Percentile.nearestRank(durations, 0.99)

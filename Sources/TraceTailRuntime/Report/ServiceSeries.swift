@@ -67,20 +67,29 @@ struct ServiceSeries {
         var byPhase: [Phase?: [Span]] = [:]
         for s in spans { byPhase[s.phase, default: []].append(s) }
         for (phase, list) in byPhase {
-            let sorted = list.sorted { $0.end < $1.end }
-            guard let first = sorted.first?.end.nanoseconds, let last = sorted.last?.end.nanoseconds else { continue }
+            let ends = list.map { $0.end.nanoseconds }
+            let order = ends.indices.sorted { ends[$0] < ends[$1] }
+            let end = order.map { ends[$0] }
+            let failed = order.map { list[$0].error }
+            let millis = order.map { list[$0].durationMilliseconds }
+            guard let first = end.first, let last = end.last else { continue }
             var boundary = (first / interval + 1) * interval
             var lo = 0
             var hi = 0
+            var errors = 0
             while boundary < last + window + interval {
-                while hi < sorted.count && sorted[hi].end.nanoseconds <= boundary { hi += 1 }
-                while lo < hi && sorted[lo].end.nanoseconds <= boundary - window { lo += 1 }
-                let inWindow = sorted[lo..<hi]
-                if !inWindow.isEmpty {
+                while hi < end.count && end[hi] <= boundary {
+                    if failed[hi] { errors += 1 }
+                    hi += 1
+                }
+                while lo < hi && end[lo] <= boundary - window {
+                    if failed[lo] { errors -= 1 }
+                    lo += 1
+                }
+                if hi > lo {
                     let t = EventTime(nanoseconds: boundary)
-                    let errors = inWindow.filter(\.error).count
-                    rate[phase, default: []].append(Point(time: t, value: Double(errors) / Double(inWindow.count)))
-                    let durations = inWindow.map(\.durationMilliseconds).sorted()
+                    rate[phase, default: []].append(Point(time: t, value: Double(errors) / Double(hi - lo)))
+                    let durations = millis[lo..<hi].sorted()
                     p95[phase, default: []].append(Point(time: t, value: Percentile.nearestRank(durations, 0.95)))
                 }
                 boundary += interval

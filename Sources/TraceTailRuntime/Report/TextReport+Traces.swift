@@ -78,8 +78,15 @@ extension TextReport {
     /// Label, duration, status, then the error details or the orphan note.
     static func spanLine(_ row: TraceTree.Row, labelWidth: Int, _ style: ANSIStyle) -> String {
         let span = row.span
-        let label = ReportFormat.padRight(label(of: row), labelWidth)
-        var line = (span.error ? style.red(label) : label) + "  "
+        // Padding is computed on the plain label; colour goes on the parts afterwards.
+        let plain = label(of: row)
+        var styled = row.isOrphan ? style.yellow("⤷ ") : ""
+        if span.error { styled += style.boldRed("✖ ") }
+        let service = ReportFormat.oneLine(span.service, limit: 40)
+        let resource = ReportFormat.oneLine(span.resource, limit: 60)
+        styled += (span.error ? style.boldRed(service) : style.cyan(service)) + "  "
+        styled += span.error ? style.red(resource) : resource
+        var line = styled + String(repeating: " ", count: max(0, labelWidth - plain.count)) + "  "
         line += ReportFormat.padLeft(ReportFormat.duration(nanoseconds: span.durationNanoseconds), 9)
         let status = span.statusCode ?? ""
         let statusText = ReportFormat.padLeft(status, 3)
