@@ -66,6 +66,37 @@ private let totals = ReplayTotals(
         #expect(html.contains("<section id=\"totals\">"))
     }
 
+    /// A rollback returns to before_fix: three shaded periods, and a rollback marker.
+    @Test func rollbackShadesThreePeriods() {
+        let t0 = ReportFixture.start
+        func at(_ s: Int64) -> EventTime { t0.advanced(byNanoseconds: s * 1_000_000_000) }
+        var records: [OutputRecord] = []
+        for i in 0..<60 {
+            let phase = i >= 20 && i < 40 ? "after_fix" : "before_fix"
+            records.append(
+                .span(
+                    Span(
+                        traceID: TraceID(high: 0, low: UInt64(i + 1)), spanID: SpanID(UInt64(i + 1)), parentID: nil,
+                        service: "glance", name: "openstack.request", resource: "GET /v2/images",
+                        start: at(Int64(i) * 10),
+                        durationNanoseconds: 30_000_000, error: i % 7 == 0, attributes: ["phase": .string(phase)])))
+        }
+        records.append(
+            .event(TelemetryEvent(name: "phase_changed", timestamp: at(200), tags: ["phase": "after_fix"], text: "")))
+        records.append(.event(TelemetryEvent(name: "fix_rollback", timestamp: at(400), tags: [:], text: "")))
+        records.append(
+            .event(TelemetryEvent(name: "phase_changed", timestamp: at(400), tags: ["phase": "before_fix"], text: "")))
+        let html = HTMLReport.render(records: records, totals: ReplayTotals(), title: "rollback")
+        // Story band + two panels of the one chart, each with before, after, before.
+        #expect(occurrences(of: "class=\"phase-before_fix\"", in: html) == 3 * 2)
+        #expect(occurrences(of: "class=\"phase-after_fix\"", in: html) == 3 * 1)
+        #expect(html.contains(">rollback → before_fix<title>"))
+        #expect(occurrences(of: "marker marker-rollback", in: html) == 2 * 2)  // fix_rollback + phase change, twice
+        // No gauges in this stream: the chart is computed from the spans, and says so.
+        #expect(html.contains("<span class=\"badge\">computed from spans</span>"))
+        #expect(html.contains("class=\"series\""))
+    }
+
     /// Renders the hostile report in headless Chromium: the DOM has the charts and no script
     /// element, and the screenshot script writes a real PNG. Fails when Chromium is missing.
     @Test(.timeLimit(.minutes(3))) func chromiumRendersTheReport() throws {
