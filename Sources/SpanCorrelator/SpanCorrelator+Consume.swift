@@ -83,8 +83,10 @@ extension SpanCorrelator {
         }
         if let record = emitted.lookup(key) {
             let anchor = anchor(for: key, event: event, service: service)
-            emitLate(event, record: record, service: service, anchor: anchor, into: &output)
-            notePrevious(event, slot: slot, target: LineTarget(key: key, service: service, anchor: anchor), time: time)
+            emitLate(event, record: record, service: service, anchor: anchor, fallbackTime: time, into: &output)
+            notePrevious(
+                event, slot: slot, target: LineTarget(key: key, service: service, anchor: anchor, time: time),
+                time: time)
             return
         }
         let g = table.open(key, at: time)
@@ -128,7 +130,9 @@ extension SpanCorrelator {
         if configuration.spanPerEvent {
             appendChild(event, to: s, service: service, anchor: lineAnchor, time: time)
         }
-        notePrevious(event, slot: slot, target: LineTarget(key: key, service: service, anchor: lineAnchor), time: time)
+        notePrevious(
+            event, slot: slot, target: LineTarget(key: key, service: service, anchor: lineAnchor, time: time),
+            time: time)
     }
 
     /// A traceback / continuation line: it joins the span of the previous event of its pid
@@ -167,7 +171,9 @@ extension SpanCorrelator {
             }
         } else if let record = emitted.lookup(target.key) {
             counters.continuationAttached += 1
-            emitLate(event, record: record, service: target.service, anchor: target.anchor, into: &output)
+            emitLate(
+                event, record: record, service: target.service, anchor: target.anchor, fallbackTime: target.time,
+                into: &output)
         } else {
             counters.orphanContinuations += 1
         }

@@ -142,13 +142,14 @@ extension SpanCorrelator {
 
     /// A late line (or a late continuation) as a `log_event` child of the span it belongs to.
     mutating func emitLate(
-        _ event: LogEvent, record: EmittedRecord, service: Int32, anchor: UInt64, into output: inout [Span]
+        _ event: LogEvent, record: EmittedRecord, service: Int32, anchor: UInt64, fallbackTime: EventTime,
+        into output: inout [Span]
     ) {
         counters.late += 1
         counters.events += 1
         let child = makeChild(event, service: service, anchor: anchor, time: event.timestamp)
         let parent = record.parent(service: service, anchor: anchor)
-        output.append(eventSpan(child, trace: record.trace, parent: parent, fallbackTime: newest, late: true))
+        output.append(eventSpan(child, trace: record.trace, parent: parent, fallbackTime: fallbackTime, late: true))
     }
 
     /// One `log_event` span: id `FNV-1a(<service>/<anchor>/<line_id>)`, the seed's tags.

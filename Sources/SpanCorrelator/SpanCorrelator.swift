@@ -139,6 +139,8 @@ struct LineTarget {
     var key: GroupKey
     var service: Int32
     var anchor: UInt64
+    /// Time of the line; a late continuation without a timestamp of its own takes it.
+    var time: EventTime
 }
 
 struct PidKey: Hashable {
