@@ -1,0 +1,77 @@
+import TraceTailCore
+
+/// What is remembered of an emitted group, enough to hang a late line under the right span.
+struct EmittedRecord {
+    var trace: TraceID
+    /// The group's entry span (request groups) or its only span; a late line whose service
+    /// had no span of its own becomes a child of it.
+    var entrySpan: SpanID
+    var entryService: Int32
+    /// Bit `s` set when service id `s` (< 64) had a span of its own in the group.
+    var serviceMask: UInt64
+    var kind: GroupKey.Kind
+    var sequence: UInt64
+
+    /// The span a late line of `service` (whose `<service>/<R>` hash is `anchor`) belongs to.
+    func parent(service: Int32, anchor: UInt64) -> SpanID {
+        guard kind == .request, service != entryService else { return entrySpan }
+        // Non-entry spans of a request are FNV(`<service>/<R>`) = the late line's anchor.
+        if service >= 0, service < 64, serviceMask & (1 << UInt64(service)) != 0 { return SpanID(anchor) }
+        return entrySpan
+    }
+}
+
+/// Emitted group keys, bounded by count (`rememberedSpans`, a FIFO ring) and by event time
+/// (`rememberFor` after the group's last line). A line for a forgotten group opens a new one
+/// (a duplicate span with the same deterministic ids, which downstream stores de-duplicate).
+struct EmittedMemory {
+    private var records: [GroupKey: EmittedRecord] = [:]
+    private var ringKeys: [GroupKey] = []
+    private var ringTimes: [EventTime] = []
+    private var ringSequences: [UInt64] = []
+    private var ringHead = 0
+    private var ringCount = 0
+    private var nextSequence: UInt64 = 0
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(0, capacity) }
+
+    var count: Int { records.count }
+
+    func lookup(_ key: GroupKey) -> EmittedRecord? { records[key] }
+
+    /// Remembers `key`, forgetting the oldest entry when full.
+    mutating func remember(_ key: GroupKey, _ record: EmittedRecord, lastActive: EventTime) {
+        guard capacity > 0 else { return }
+        if ringCount == capacity { forgetOldest() }
+        var record = record
+        record.sequence = nextSequence
+        nextSequence &+= 1
+        records[key] = record
+        let slot = (ringHead + ringCount) % capacity
+        if slot == ringKeys.count {
+            ringKeys.append(key)
+            ringTimes.append(lastActive)
+            ringSequences.append(record.sequence)
+        } else {
+            ringKeys[slot] = key
+            ringTimes[slot] = lastActive
+            ringSequences[slot] = record.sequence
+        }
+        ringCount += 1
+    }
+
+    /// Forgets entries whose last line is older than `cutoff` (checked from the oldest; the
+    /// ring is in emission order, which follows event time up to the allowed lateness).
+    mutating func forget(before cutoff: EventTime) {
+        while ringCount > 0, ringTimes[ringHead] < cutoff { forgetOldest() }
+    }
+
+    private mutating func forgetOldest() {
+        let key = ringKeys[ringHead]
+        // A key emitted again after being forgotten has a newer record; keep that one.
+        if records[key]?.sequence == ringSequences[ringHead] { records[key] = nil }
+        ringHead = (ringHead + 1) % capacity
+        ringCount -= 1
+    }
+}

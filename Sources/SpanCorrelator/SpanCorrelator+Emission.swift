@@ -1,0 +1,194 @@
+import TraceTailCore
+
+extension SpanCorrelator {
+    /// Emits every span of group `g`, then its `spanPerEvent` children, and remembers the
+    /// group for late lines. Strings are built here, once per span.
+    mutating func emitGroup(_ g: Int32, evicted: Bool, into output: inout [Span]) {
+        let (group, spans) = table.remove(g)
+        if evicted { counters.evicted += spans.count }
+        guard !spans.isEmpty else { return }
+        let key = group.key
+        let record: EmittedRecord
+        switch key.kind {
+        case .request:
+            record = emitRequest(key, spans, into: &output)
+        case .explicit:
+            let trace = TraceID(high: key.a, low: key.b)
+            let span = SpanID(key.c)
+            for accumulator in spans {
+                emit(
+                    accumulator, trace: trace, span: span, parent: accumulator.explicitParent,
+                    requestID: accumulator.requestID, globalID: accumulator.globalID, into: &output)
+            }
+            record = EmittedRecord(
+                trace: trace, entrySpan: span, entryService: spans[0].service, serviceMask: 0, kind: .explicit,
+                sequence: 0)
+        case .idless:
+            let trace = TraceID(high: 0, low: key.c)
+            let span = SpanID(key.c)
+            for accumulator in spans {
+                emit(accumulator, trace: trace, span: span, parent: nil, requestID: nil, globalID: nil, into: &output)
+            }
+            record = EmittedRecord(
+                trace: trace, entrySpan: span, entryService: spans[0].service, serviceMask: 0, kind: .idless,
+                sequence: 0)
+        }
+        emitted.remember(key, record, lastActive: group.lastActive)
+    }
+
+    /// All spans of request R: the entry gets `low64(R)` and parent `low64(G)` (or none),
+    /// the others `FNV-1a(<service>/<R>)` and parent `low64(R)`.
+    private mutating func emitRequest(
+        _ key: GroupKey, _ spans: [SpanAccumulator], into output: inout [Span]
+    ) -> EmittedRecord {
+        let r = RequestID(uuid: UUID128(high: key.a, low: key.b))
+        let global = spans.compactMap(\.globalID).min()
+        let explicitTrace = spans.compactMap(\.explicitTrace).min()
+        let trace = explicitTrace ?? TraceID(global?.uuid ?? r.uuid)
+        let entry = entryIndex(spans)
+        let entrySpan = SpanID(r.uuid.low)
+        let entryParent = global.flatMap { $0 == r ? nil : SpanID($0.uuid.low) }
+        // Entry first, then by start and service name: a stable, arrival-independent order.
+        let others = spans.indices.filter { $0 != entry }.sorted { lhs, rhs in
+            if spans[lhs].start != spans[rhs].start { return spans[lhs].start < spans[rhs].start }
+            return services.names[Int(spans[lhs].service)] < services.names[Int(spans[rhs].service)]
+        }
+        var mask: UInt64 = 0
+        for i in [entry] + others {
+            let isEntry = i == entry
+            let service = spans[i].service
+            if service >= 0, service < 64 { mask |= 1 << UInt64(service) }
+            emit(
+                spans[i], trace: trace, span: isEntry ? entrySpan : SpanID(spans[i].anchor),
+                parent: isEntry ? entryParent : entrySpan, requestID: r, globalID: global, into: &output)
+        }
+        return EmittedRecord(
+            trace: trace, entrySpan: entrySpan, entryService: spans[entry].service, serviceMask: mask, kind: .request,
+            sequence: 0)
+    }
+
+    /// The entry span of a request: the service that logged its HTTP request line (the
+    /// outermost one if several did: earliest start, then longest, then least service name);
+    /// else the span with the earliest first line (then least service name).
+    private func entryIndex(_ spans: [SpanAccumulator]) -> Int {
+        var best: Int?
+        for i in spans.indices {
+            guard let request = spans[i].request else { continue }
+            guard let b = best, let current = spans[b].request else {
+                best = i
+                continue
+            }
+            if request.start != current.start {
+                if request.start < current.start { best = i }
+            } else if request.end != current.end {
+                if request.end > current.end { best = i }
+            } else if serviceName(spans[i].service) < serviceName(spans[b].service) {
+                best = i
+            }
+        }
+        if let best { return best }
+        var earliest = 0
+        for i in spans.indices.dropFirst() {
+            let (t, e) = (spans[i].first.time, spans[earliest].first.time)
+            if t < e || (t == e && serviceName(spans[i].service) < serviceName(spans[earliest].service)) {
+                earliest = i
+            }
+        }
+        return earliest
+    }
+
+    private func serviceName(_ id: Int32) -> String { services.names[Int(id)] }
+
+    /// Appends the `openstack.request` span of one accumulator, then its per-line children.
+    private mutating func emit(
+        _ a: SpanAccumulator, trace: TraceID, span: SpanID, parent: SpanID?, requestID: RequestID?,
+        globalID: RequestID?, into output: inout [Span]
+    ) {
+        let serviceName = serviceName(a.service)
+        let component = a.component >= 0 ? components.names[Int(a.component)] : nil
+        var attributes: [String: AttributeValue] = [:]
+        attributes.reserveCapacity(14)
+        if let requestID { attributes[SpanAttributeKey.requestID] = .string(requestID.description) }
+        if let globalID { attributes[SpanAttributeKey.globalRequestID] = .string(globalID.description) }
+        var resource: String?
+        if let request = a.request {
+            if let method = request.method { attributes[SpanAttributeKey.httpMethod] = .string(method) }
+            if let status = request.status { attributes[SpanAttributeKey.httpStatusCode] = .int(status) }
+            if let path = request.path {
+                attributes[SpanAttributeKey.httpURL] = .string(path)
+                attributes[SpanAttributeKey.httpRoute] = .string(ResourceTemplate.route(path))
+            }
+            resource = ResourceTemplate.resource(method: request.method, path: request.path)
+        }
+        if let instance = a.instance { attributes[SpanAttributeKey.instanceID] = .string(instance.description) }
+        if let pid = a.firstPid { attributes[SpanAttributeKey.pid] = .int(pid) }
+        attributes[SpanAttributeKey.lineCount] = .int(a.lineCount)
+        if let message = a.errorMessage { attributes[SpanAttributeKey.errorMessage] = .string(message) }
+        attributes[SpanAttributeKey.lineID] = .int(a.first.line)
+        if let file = fileName(source: a.first.source) { attributes[SpanAttributeKey.file] = .string(file) }
+        let start = a.start
+        output.append(
+            Span(
+                traceID: trace, spanID: span, parentID: parent, service: serviceName, name: "openstack.request",
+                resource: resource ?? component ?? serviceName, start: start,
+                durationNanoseconds: max(0, a.end.nanoseconds &- start.nanoseconds),
+                error: a.error || a.maxStatus >= configuration.errorStatusMin, attributes: attributes))
+        counters.spansEmitted += 1
+        if parent == nil { counters.tracesStarted += 1 }
+        for child in a.children {
+            output.append(eventSpan(child, trace: trace, parent: span, fallbackTime: a.start, late: false))
+        }
+    }
+
+    /// A late line (or a late continuation) as a `log_event` child of the span it belongs to.
+    mutating func emitLate(
+        _ event: LogEvent, record: EmittedRecord, service: Int32, anchor: UInt64, fallbackTime: EventTime,
+        into output: inout [Span]
+    ) {
+        counters.late += 1
+        counters.events += 1
+        let child = makeChild(event, service: service, anchor: anchor, time: event.timestamp)
+        let parent = record.parent(service: service, anchor: anchor)
+        output.append(eventSpan(child, trace: record.trace, parent: parent, fallbackTime: fallbackTime, late: true))
+    }
+
+    /// One `log_event` span: id `FNV-1a(<service>/<anchor>/<line_id>)`, the seed's tags.
+    private mutating func eventSpan(
+        _ child: ChildRecord, trace: TraceID, parent: SpanID, fallbackTime: EventTime, late: Bool
+    ) -> Span {
+        var hash = FNVStream(resuming: child.anchor)
+        hash.add(UInt8(ascii: "/"))
+        hash.add(decimal: child.lineID)
+        let serviceName = serviceName(child.service)
+        let component = child.component >= 0 ? components.names[Int(child.component)] : nil
+        var attributes: [String: AttributeValue] = [:]
+        attributes.reserveCapacity(8)
+        attributes[SpanAttributeKey.eventID] = .int(child.lineID)
+        if let level = child.level { attributes[SpanAttributeKey.level] = .string(level.description) }
+        if let component { attributes[SpanAttributeKey.component] = .string(component) }
+        if let latency = child.latencyMs { attributes[SpanAttributeKey.latencyMs] = .double(latency) }
+        if let status = child.status { attributes[SpanAttributeKey.status] = .int(status) }
+        if let message = child.errorMessage { attributes[SpanAttributeKey.errorMessage] = .string(message) }
+        if let file = fileName(source: child.source) { attributes[SpanAttributeKey.file] = .string(file) }
+        if late { attributes[SpanAttributeKey.late] = .bool(true) }
+        let end = child.time ?? fallbackTime
+        var duration: Int64 = 0
+        if let latency = child.latencyMs, latency.isFinite, latency > 0, child.time != nil {
+            duration = SpanAccumulator.nanoseconds(milliseconds: latency)
+        }
+        counters.spansEmitted += 1
+        counters.eventSpansEmitted += 1
+        return Span(
+            traceID: trace, spanID: SpanID(hash.state), parentID: parent, service: serviceName, name: "log_event",
+            resource: component ?? serviceName, start: end.advanced(byNanoseconds: -duration),
+            durationNanoseconds: duration,
+            error: (child.level?.isError ?? false) || (child.status ?? 0) >= configuration.errorStatusMin,
+            attributes: attributes)
+    }
+
+    private func fileName(source: UInt32) -> String? {
+        let slot = SpanCorrelator.slot(of: SourceID(source))
+        guard slot < sources.count, !sources[slot].fileName.isEmpty else { return nil }
+        return sources[slot].fileName
+    }
+}

@@ -1,0 +1,156 @@
+import TraceTailCore
+
+/// The correlator stage (DESIGN §3): stitches parsed log lines into spans with deterministic
+/// ids, so every host computes the same trace, span and parent ids with no coordination.
+///
+/// Pure and synchronous, driven by event time only. Lines are grouped by what identifies
+/// them (`GroupKey`): their explicit trace context; else their OpenStack request id R, with
+/// one span per service that logged R; else, for id-less HTTP request lines, a one-span
+/// trace. A group is emitted once — when it has been idle for `idleTimeout` of event time
+/// (the correlator's watermark is the newest event time minus `allowedLateness`, or the
+/// watermark given to `advance(to:)` if later), when `maxOpenSpans` forces the least
+/// recently active group out, or at `finish`.
+///
+/// **Entry span of R, decided at emission.** nova-api writes R's request line at the *end*
+/// of the request, after conductor and compute have logged R, so nothing can be decided when
+/// the first line arrives. All spans of R are emitted together, and then: the entry is the
+/// span whose service logged an HTTP request line for R; if several did, the outermost one
+/// (earliest `time − latency`, then longest, then least service name); if none did, the span
+/// with the earliest first line (then least service name). The entry gets `low64(R)`
+/// (parent `low64(G)` when R has a global id G ≠ R, else none); every other span of R gets
+/// `FNV-1a(<service>/<R as logged>)` with parent `low64(R)`. Trace id: the line's explicit
+/// trace id, else G, else R. Every choice is a minimum over the lines, never "first
+/// arrived", so shuffling lines within `allowedLateness` yields the same spans.
+///
+/// **Late lines.** A line whose time is `idleTimeout` or more after its group's newest line,
+/// or whose group was already emitted, is late: it becomes a `log_event` child of the span it
+/// belongs to (its service's span, else the entry span), never a second copy. Emitted groups
+/// are remembered for `rememberedSpans` groups and `rememberFor` of event time.
+///
+/// **Continuation lines** (`isContinuation`, no timestamp, or an id-less ERROR line with the
+/// pid and timestamp of that pid's previous ERROR line) join the span of the previous event
+/// of the same source and pid (pid-less continuations: of the same source), never another
+/// pid's and never a trace of their own; an ERROR one makes that span an error.
+///
+/// **Derived ids** (all 64-bit FNV-1a over UTF-8, see `FNV1a`):
+/// * non-entry span of R: `<service>/<R as logged>`
+/// * id-less request line: `<service>/<line_id>/<timestamp as logged>`; trace id = that, zero-extended
+/// * trace id without span id (and no R): span `<service>/<trace id, 32 hex>`
+/// * `log_event` child of a line: `<service>/<anchor>/<line_id>`, anchor = R as logged
+///   (request spans), the span id in 16 hex (explicit spans), or `<line_id>/<timestamp>` of
+///   the id-less request line.
+///
+/// Service: the source's configured service, else Loghub's leading file token of the line
+/// (`nova-api.log.1.2017-05-16_13:53:08` → `nova-api`), else the file name (`ServiceName`).
+public struct SpanCorrelator: Stage {
+    public typealias Input = LogEvent
+    public typealias Output = Span
+
+    /// The configuration this correlator was made with.
+    public let configuration: Configuration
+    /// What it has done so far.
+    public internal(set) var counters = Counters()
+
+    var table = GroupTable()
+    var emitted: EmittedMemory
+    var services = SymbolTable(capacity: 4_096)
+    /// FNV-1a state after `<service>/`, by service id.
+    var servicePrefix: [UInt64] = []
+    var components = SymbolTable(capacity: 16_384)
+    var sources: [SourceState] = []
+    var pids: [PidKey: PidState] = [:]
+    /// Newest event time consumed.
+    var newest = EventTime(nanoseconds: .min)
+    /// Groups whose newest line is at least `idleTimeout` before this are emitted.
+    var watermark = EventTime(nanoseconds: .min)
+    let unknownService: Int32
+
+    /// Sources with an id at or above this share one fallback slot (ids are small indices).
+    static let maxSourceSlots = 65_536
+    /// Pid states kept before the table is reset (pids churn slowly; this bounds memory).
+    static let maxPidStates = 65_536
+    /// Bytes of an error message kept for `error.message`.
+    static let maxErrorMessageBytes = 1_024
+
+    /// Creates a correlator. `sources` describes the files lines come from; more can be
+    /// added later with `register(_:as:)`.
+    public init(configuration: Configuration = Configuration(), sources: [SourceID: Source] = [:]) {
+        self.configuration = configuration
+        self.emitted = EmittedMemory(capacity: configuration.rememberedSpans)
+        var services = SymbolTable(capacity: 4_096)
+        let unknown = services.intern("unknown") ?? 0
+        self.services = services
+        self.unknownService = unknown
+        self.servicePrefix = [SpanCorrelator.prefixHash(Array("unknown".utf8)[...])]
+        for (id, source) in sources.sorted(by: { $0.key < $1.key }) { register(source, as: id) }
+    }
+
+    /// Describes (or re-describes) the file behind `id`.
+    public mutating func register(_ source: Source, as id: SourceID) {
+        let slot = SpanCorrelator.slot(of: id)
+        while sources.count <= slot { sources.append(SourceState(fileName: "", fileService: unknownService)) }
+        var state = SourceState(fileName: source.fileName, fileService: unknownService)
+        let derived = ServiceName.derive(fromFileName: source.fileName)
+        if !derived.isEmpty { state.fileService = internService(Array(derived.utf8)[...]) }
+        if let configured = source.service, !configured.isEmpty {
+            state.configuredService = internService(Array(configured.utf8)[...])
+        }
+        sources[slot] = state
+    }
+
+    /// Spans currently open (bounded by `maxOpenSpans`).
+    public var openSpanCount: Int { table.openSpans }
+
+    /// Emitted groups currently remembered for late lines (bounded by `rememberedSpans`).
+    public var rememberedSpanCount: Int { emitted.count }
+
+    public mutating func consume(_ event: LogEvent, into output: inout [Span]) {
+        process(event, into: &output)
+    }
+
+    public mutating func advance(to watermark: EventTime, into output: inout [Span]) {
+        raiseWatermark(to: watermark, into: &output)
+    }
+
+    public mutating func finish(into output: inout [Span]) {
+        while table.head >= 0 { emitGroup(table.head, evicted: false, into: &output) }
+    }
+}
+
+/// Per-source state: names and the last Loghub token seen (so the token → service work is
+/// a byte comparison per line, not a `String`).
+struct SourceState {
+    var fileName: String
+    var fileService: Int32
+    var configuredService: Int32?
+    var lastToken: [UInt8] = []
+    var lastTokenService: Int32 = -1
+    /// Target of the previous event of this source, for continuation lines without a pid.
+    var lastTarget: LineTarget?
+
+    init(fileName: String, fileService: Int32) {
+        self.fileName = fileName
+        self.fileService = fileService
+    }
+}
+
+/// The span a line went to, so its continuation lines can follow it.
+struct LineTarget {
+    var key: GroupKey
+    var service: Int32
+    var anchor: UInt64
+    /// Time of the line; a late continuation without a timestamp of its own takes it.
+    var time: EventTime
+}
+
+struct PidKey: Hashable {
+    var source: UInt32
+    var pid: Int
+}
+
+/// The previous event of one pid in one source.
+struct PidState {
+    var target: LineTarget?
+    var time: EventTime
+    var wasError: Bool
+}
