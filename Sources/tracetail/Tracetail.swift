@@ -6,6 +6,6 @@ struct Tracetail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracetail",
         abstract: "Follow OpenStack logs, stitch request traces, export spans and phase-tagged gauges.",
-        subcommands: [Parse.self, Patterns.self, Simulate.self, Bench.self]
+        subcommands: [Replay.self, Parse.self, Patterns.self, Simulate.self, Bench.self]
     )
 }

@@ -60,3 +60,10 @@ public enum TextReport {
     /// `== Title ==` in bold.
     static func heading(_ title: String, _ style: ANSIStyle) -> String { style.bold("== \(title) ==") }
 }
+
+extension TextReport {
+    /// Only the totals section (for `--output none`), newline-terminated.
+    public static func renderTotals(_ totals: ReplayTotals, color: Bool = false) -> String {
+        totalsSection(totals, ANSIStyle(enabled: color)).joined(separator: "\n") + "\n"
+    }
+}

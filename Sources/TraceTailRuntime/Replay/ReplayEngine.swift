@@ -1,0 +1,343 @@
+import Foundation
+import PatternParser
+import PhaseAggregator
+import SpanCorrelator
+import TraceTailCore
+
+/// What to replay and how.
+public struct ReplayRequest: Sendable {
+    /// Files, directories and globs, read as one timeline.
+    public var paths: [String]
+    public var configuration: TraceTailConfiguration
+    /// Forces one format for every file (`--format`).
+    public var formatOverride: LogFormat?
+    /// Compiled pattern files.
+    public var patterns: PatternSet
+
+    public init(
+        paths: [String], configuration: TraceTailConfiguration = .init(), formatOverride: LogFormat? = nil,
+        patterns: PatternSet
+    ) {
+        self.paths = paths
+        self.configuration = configuration
+        self.formatOverride = formatOverride
+        self.patterns = patterns
+    }
+}
+
+/// Why a replay could not start (bad paths, patterns or config); data problems never end up here.
+public struct ReplayError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Reads files once as one event-time-ordered timeline and drives parser → correlator →
+/// aggregator, handing every output record to `emit`. The one-shot form of the pipeline.
+public struct ReplayEngine {
+    public private(set) var sources: [ReplaySource] = []
+    private let request: ReplayRequest
+
+    public init(_ request: ReplayRequest) throws(ReplayError) {
+        self.request = request
+        let files: [String]
+        do {
+            files = try SourceDiscovery.expand(request.paths)
+        } catch {
+            throw ReplayError("\(error)")
+        }
+        let configured = Self.configuredSources(request.configuration)
+        for (index, path) in files.enumerated() {
+            let settings = configured[URL(fileURLWithPath: path).standardizedFileURL.path]
+            let format: LogFormat
+            if let f = request.formatOverride ?? settings?.format {
+                format = f
+            } else {
+                format = try Self.detectFormat(path)
+            }
+            var zone: ZoneRules?
+            if let name = settings?.timezone { zone = ZoneRules.load(name: name) }
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+            sources.append(
+                ReplaySource(
+                    id: SourceID(UInt32(index)), path: path, fileName: (path as NSString).lastPathComponent,
+                    format: format, service: settings?.service, zone: zone, size: size))
+        }
+    }
+
+    /// The config's `sources:` entries keyed by every file they expand to.
+    static func configuredSources(_ c: TraceTailConfiguration) -> [String: TraceTailConfiguration.Source] {
+        var map: [String: TraceTailConfiguration.Source] = [:]
+        for source in c.sources {
+            guard let files = try? SourceDiscovery.expand([source.path]) else { continue }
+            for f in files {
+                let key = URL(fileURLWithPath: f).standardizedFileURL.path
+                if map[key] == nil { map[key] = source }
+            }
+        }
+        return map
+    }
+
+    static func detectFormat(_ path: String) throws(ReplayError) -> LogFormat {
+        var reader: LineReader
+        do {
+            reader = try LineReader(path: path, maxLineBytes: 64 * 1024)
+        } catch {
+            throw ReplayError("\(error)")
+        }
+        var first: [ArraySlice<UInt8>] = []
+        var batch = LineBatch()
+        if (try? reader.next(into: &batch, maxLines: FormatDetector.sampleSize * 4)) == true {
+            for i in 0..<batch.count { first.append(batch[i]) }
+        }
+        return FormatDetector.detect(firstLines: first)
+    }
+}
+
+extension ReplayEngine {
+    /// One file being read: its reader, its decoder and the parsed lines not yet merged.
+    final class Cursor {
+        let source: ReplaySource
+        let reader: LineReader
+        var parser: LineParser?
+        let cta = CTAEventDecoder()
+        var batch = LineBatch()
+        var pending: [Item] = []
+        var next = 0
+        var lastTime = Int64.min
+        var exhausted = false
+
+        enum Item {
+            case log(LogEvent)
+            case cta(CTAEvent)
+            case problem(String)
+        }
+
+        init(source: ReplaySource, reader: LineReader, parser: LineParser?) {
+            self.source = source
+            self.reader = reader
+            self.parser = parser
+        }
+
+        /// Event time of the head item, or nil at end of file. Lines without a time (continuations,
+        /// garbage) sort at the time of the line before them, so they stay next to it.
+        func headTime() throws(ReplayError) -> Int64? {
+            if next == pending.count {
+                try refill()
+                if pending.isEmpty { return nil }
+            }
+            return lastTimeOf(pending[next])
+        }
+
+        func pop() -> Item {
+            let item = pending[next]
+            next += 1
+            return item
+        }
+
+        private func lastTimeOf(_ item: Item) -> Int64 {
+            switch item {
+            case .log(let e): if let t = e.timestamp { lastTime = t.nanoseconds }
+            case .cta(let e): lastTime = e.timestamp.nanoseconds
+            case .problem: break
+            }
+            return lastTime
+        }
+
+        private func refill() throws(ReplayError) {
+            pending.removeAll(keepingCapacity: true)
+            next = 0
+            guard !exhausted else { return }
+            let more: Bool
+            do {
+                more = try reader.next(into: &batch)
+            } catch {
+                throw ReplayError("\(error)")
+            }
+            guard more else {
+                exhausted = true
+                return
+            }
+            for (i, line) in batch.lines.enumerated() {
+                let bytes = batch[i]
+                if parser != nil {
+                    let event = parser!.parse(bytes, source: source.id, lineID: line.number, truncated: line.truncated)
+                    pending.append(.log(event))
+                } else {
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+                    switch cta.decode(bytes, origin: "\(source.path):\(line.number)") {
+                    case .success(let e): pending.append(.cta(e))
+                    case .failure(let p): pending.append(.problem(p.description))
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension ReplayEngine {
+    /// Runs the replay to the end of every file.
+    /// - Parameters:
+    ///   - emit: receives every output record in pipeline order (spans annotated with phase,
+    ///     metrics, events).
+    ///   - progress: called now and then with the fraction of bytes read (0…1).
+    /// - Returns: what was read and what became of it.
+    /// - Throws: `ReplayError` when a file cannot be read, or whatever `emit` throws.
+    public func run(
+        emit: (OutputRecord) throws -> Void, progress: ((Double) -> Void)? = nil
+    ) throws -> ReplayResult {
+        let config = request.configuration
+        var cursors: [Cursor] = []
+        var correlatorSources: [SourceID: SpanCorrelator.Source] = [:]
+        for source in sources {
+            let reader: LineReader
+            do {
+                reader = try LineReader(path: source.path, maxLineBytes: config.maxLineBytes)
+            } catch {
+                throw ReplayError("\(error)")
+            }
+            var parser: LineParser?
+            if source.format != .ctaEvents {
+                do {
+                    parser = try LineParser(
+                        format: source.format, patterns: request.patterns, maxLineBytes: config.maxLineBytes)
+                } catch {
+                    throw ReplayError("\(source.path): \(error)")
+                }
+                parser?.localToUTC = source.zone?.converter
+            }
+            cursors.append(Cursor(source: source, reader: reader, parser: parser))
+            correlatorSources[source.id] = .init(fileName: source.fileName, service: source.service)
+        }
+
+        var correlator = SpanCorrelator(configuration: correlatorConfiguration, sources: correlatorSources)
+        var aggregator = PhaseAggregator(configuration: aggregatorConfiguration)
+        var totals = ReplayTotals()
+        totals.filesRead = sources.map(\.path)
+
+        var heap = MergeHeap()
+        var sequence = 0
+        for (i, cursor) in cursors.enumerated() {
+            if let t = try cursor.headTime() {
+                heap.push(.init(time: t, source: i, sequence: sequence))
+                sequence += 1
+            }
+        }
+
+        var spans: [Span] = []
+        var records: [OutputRecord] = []
+        let lateness = config.correlation.allowedLateness.nanoseconds
+        var newest = Int64.min
+        var advancedTo = Int64.min
+        // The watermark moves in steps of at most this much event time: often enough that spans
+        // and windows close promptly, rarely enough that advancing costs nothing per line.
+        let step: Int64 = 100_000_000
+        let totalBytes = max(1, sources.reduce(0) { $0 + $1.size })
+        var processed = 0
+        var ctaEventCount = 0
+
+        func flush() throws {
+            for span in spans { aggregator.consume(.span(span), into: &records) }
+            spans.removeAll(keepingCapacity: true)
+            for record in records { try emit(record) }
+            records.removeAll(keepingCapacity: true)
+        }
+
+        while let key = heap.popMin() {
+            let cursor = cursors[key.source]
+            switch cursor.pop() {
+            case .log(let event):
+                correlator.consume(event, into: &spans)
+                if let t = event.timestamp?.nanoseconds, t > newest { newest = t }
+            case .cta(let event):
+                try flush()
+                aggregator.consume(.cta(event), into: &records)
+                ctaEventCount += 1
+                if event.timestamp.nanoseconds > newest { newest = event.timestamp.nanoseconds }
+            case .problem(let message):
+                totals.ctaEventProblems.append(message)
+            }
+            if let t = try cursor.headTime() {
+                heap.push(.init(time: t, source: key.source, sequence: sequence))
+                sequence += 1
+            }
+            if newest != .min, newest - lateness >= advancedTo + step {
+                advancedTo = newest - lateness
+                let mark = EventTime(nanoseconds: advancedTo)
+                correlator.advance(to: mark, into: &spans)
+                try flush()
+                aggregator.advance(to: mark, into: &records)
+            }
+            if !spans.isEmpty || !records.isEmpty { try flush() }
+            processed += 1
+            if let progress, processed & 0xFFFF == 0 {
+                let done = cursors.reduce(0) { $0 + Int($1.reader.nextOffset) }
+                progress(Double(done) / Double(totalBytes))
+            }
+        }
+        correlator.finish(into: &spans)
+        try flush()
+        aggregator.finish(into: &records)
+        try flush()
+        progress?(1)
+
+        var parse = ParseCounters()
+        for cursor in cursors { if let p = cursor.parser { parse = parse + p.counters } }
+        totals.lines = parse.lines + ctaEventCount + totals.ctaEventProblems.count
+        totals.events = parse.matched
+        for reason in UnmatchedReason.allCases where parse.unmatched(reason) > 0 {
+            totals.unmatched[reason.description] = parse.unmatched(reason)
+        }
+        let c = correlator.counters
+        totals.spans = c.spansEmitted
+        totals.traces = c.tracesStarted
+        totals.late = c.late
+        totals.evicted = c.evicted
+        totals.continuationLines = c.continuationAttached
+        totals.idlessDropped = c.idlessDropped
+        return ReplayResult(totals: totals, summary: aggregator.summary, parse: parse, correlation: c)
+    }
+
+    var correlatorConfiguration: SpanCorrelator.Configuration {
+        let c = request.configuration
+        var out = SpanCorrelator.Configuration()
+        out.idleTimeout = c.correlation.idleTimeout
+        out.allowedLateness = c.correlation.allowedLateness
+        out.maxOpenSpans = c.correlation.maxOpenSpans
+        out.spanPerEvent = c.correlation.spanPerEvent
+        out.errorStatusMin = c.metrics.errorStatusMin
+        return out
+    }
+
+    var aggregatorConfiguration: PhaseAggregator.Configuration {
+        let c = request.configuration
+        var out = PhaseAggregator.Configuration()
+        out.interval = c.metrics.interval
+        out.window = c.metrics.window
+        out.compareWindow = c.metrics.compareWindow
+        out.runID = c.phase.runID
+        out.afterFixOn = c.phase.afterFixOn
+        out.fixAt = c.phase.fixAt
+        out.errorRateThreshold = c.incidents.errorRateThreshold
+        out.minRequests = c.incidents.minRequests
+        out.recoveryIntervals = c.incidents.recoveryIntervals
+        out.latencyThresholdMs = c.incidents.latencyThresholdMs
+        // A span is emitted up to idle_timeout after its last line, and lines may arrive
+        // allowed_lateness behind the newest: only then is a boundary's window complete.
+        out.settleDelay = EventDuration(
+            nanoseconds: c.correlation.idleTimeout.nanoseconds + c.correlation.allowedLateness.nanoseconds)
+        return out
+    }
+}
+
+/// What a finished replay reports besides its records.
+public struct ReplayResult: Sendable {
+    /// Counts for the report's totals section.
+    public var totals: ReplayTotals
+    /// The aggregator's before/after, incident and workflow summary.
+    public var summary: PhaseAggregator.Summary
+    /// All parsers' counters added up.
+    public var parse: ParseCounters
+    /// The correlator's counters.
+    public var correlation: SpanCorrelator.Counters
+}
