@@ -76,8 +76,8 @@ struct ReorderBuffer {
         } else {
             entry = heapPop()
         }
-        let event = events[Int(entry.slot)]
-        events[Int(entry.slot)] = nil
+        // `take()` moves the event out: no copy, no retain/release of its storage.
+        let event = events[Int(entry.slot)].take()
         freeSlots.append(entry.slot)
         return event
     }

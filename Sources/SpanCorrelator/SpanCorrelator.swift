@@ -42,6 +42,16 @@ import TraceTailCore
 ///
 /// Service: the source's configured service, else Loghub's leading file token of the line
 /// (`nova-api.log.1.2017-05-16_13:53:08` → `nova-api`), else the file name (`ServiceName`).
+///
+/// **Bounds** (memory is set by configuration, not input): open spans `maxOpenSpans`; held
+/// lines `maxBufferedLines`; remembered emitted groups `rememberedSpans` / `rememberFor`;
+/// per-span `spanPerEvent` children `maxEventsPerSpan`; pid states 65 536 (then reset);
+/// interned names 4 096 services / 16 384 components (then `unknown` / the service name).
+///
+/// **Driving it.** Call `consume` for every line, `advance(to: now − allowedLateness)` during
+/// quiet periods in `run` (the correlator already tracks `newest − allowedLateness` itself;
+/// passing the newest event time would release held lines early), and `finish` at the end.
+/// Attributes are listed in `SpanAttributeKey`; `phase` and `run_id` are added downstream.
 public struct SpanCorrelator: Stage {
     public typealias Input = LogEvent
     public typealias Output = Span
