@@ -5,24 +5,42 @@ public enum ResourceTemplate {
     /// The templated form of a path as logged: query (`?…`) and fragment (`#…`) dropped, id
     /// segments replaced by `{id}`, everything else (empty segments, trailing `/`) kept.
     public static func route(_ path: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(path.utf8.count)
-        var segment: [UInt8] = []
-        func flush() {
-            if isIdentifier(segment) { out.append(contentsOf: "{id}".utf8) } else { out.append(contentsOf: segment) }
-            segment.removeAll(keepingCapacity: true)
-        }
-        for byte in path.utf8 {
-            if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
-            if byte == UInt8(ascii: "/") {
-                flush()
-                out.append(byte)
-            } else {
-                segment.append(byte)
+        var path = path
+        return path.withUTF8 { bytes in
+            // The route is never longer than the path plus "{id}" per segment (one per byte at most).
+            String(unsafeUninitializedCapacity: bytes.count * 4 + 4) { out in
+                var n = 0
+                var segmentStart = 0
+                var i = 0
+                func flush(_ end: Int) {
+                    let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<end])
+                    if isIdentifier(segment) {
+                        for b in "{id}".utf8 {
+                            out[n] = b
+                            n += 1
+                        }
+                    } else {
+                        for b in segment {
+                            out[n] = b
+                            n += 1
+                        }
+                    }
+                }
+                while i < bytes.count {
+                    let byte = bytes[i]
+                    if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+                    if byte == UInt8(ascii: "/") {
+                        flush(i)
+                        out[n] = byte
+                        n += 1
+                        segmentStart = i + 1
+                    }
+                    i += 1
+                }
+                flush(i)
+                return n
             }
         }
-        flush()
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `METHOD /templated/path`; just the route without a method; nil without a path.
@@ -35,7 +53,7 @@ public enum ResourceTemplate {
 
     /// True for a segment that names one object rather than a collection: all digits, a
     /// canonical UUID, or 8+ hex digits (project ids, image checksums).
-    static func isIdentifier(_ segment: [UInt8]) -> Bool {
+    static func isIdentifier(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !segment.isEmpty else { return false }
         if segment.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return true }
         if segment.count >= 8 && segment.allSatisfy({ isHex($0) }) { return true }

@@ -41,7 +41,7 @@ extension SpanAccumulator {
         if let range = event.instanceID, order < instanceOrder {
             instanceOrder = order
             let bytes = event.bytes(range)
-            instance = UUID128(canonical: bytes).map { .uuid($0) } ?? .text(String(decoding: bytes, as: UTF8.self))
+            instance = UUIDText.parse(bytes).map { .uuid($0) } ?? .text(String(decoding: bytes, as: UTF8.self))
         }
         if let parent = event.parentID, order < parentOrder {
             parentOrder = order

@@ -39,7 +39,7 @@ enum InstanceValue {
 
     var description: String {
         switch self {
-        case .uuid(let u): u.description
+        case .uuid(let u): UUIDText.canonical(u)
         case .text(let t): t
         }
     }

@@ -22,6 +22,9 @@ extension SpanCorrelator {
         /// How long (event time after a span's last line) an emitted span is remembered.
         /// Default 10 minutes.
         public var rememberFor: EventDuration
+        /// Lines held for reordering within `allowedLateness`; past it the oldest is correlated
+        /// at once (counted in `Counters.forcedReleases`). Default 100 000.
+        public var maxBufferedLines: Int
         /// With `spanPerEvent`, at most this many per-line children are buffered per open span;
         /// further lines still join the span but get no child (counted). Default 4 096.
         public var maxEventsPerSpan: Int
@@ -30,8 +33,10 @@ extension SpanCorrelator {
         public init(
             idleTimeout: EventDuration = .seconds(30), allowedLateness: EventDuration = .seconds(5),
             maxOpenSpans: Int = 100_000, spanPerEvent: Bool = false, errorStatusMin: Int = 500,
-            rememberedSpans: Int = 100_000, rememberFor: EventDuration = .minutes(10), maxEventsPerSpan: Int = 4_096
+            rememberedSpans: Int = 100_000, rememberFor: EventDuration = .minutes(10), maxEventsPerSpan: Int = 4_096,
+            maxBufferedLines: Int = 100_000
         ) {
+            self.maxBufferedLines = maxBufferedLines
             self.idleTimeout = idleTimeout
             self.allowedLateness = allowedLateness
             self.maxOpenSpans = maxOpenSpans
@@ -83,6 +88,8 @@ extension SpanCorrelator {
         public var orphanContinuations = 0
         /// Lines the parser could not match (`LogEvent.unmatched`); they join nothing.
         public var unmatched = 0
+        /// Lines correlated before their time because the reorder buffer was full.
+        public var forcedReleases = 0
         /// `spanPerEvent` children not emitted because a span reached `maxEventsPerSpan`.
         public var eventChildrenDropped = 0
 

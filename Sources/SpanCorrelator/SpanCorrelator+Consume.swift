@@ -3,13 +3,7 @@ import TraceTailCore
 extension SpanCorrelator {
     /// One line: classify it (continuation, id-less, explicit, request), then join, open or
     /// hang it as a late child.
-    mutating func process(_ event: LogEvent, into output: inout [Span]) {
-        counters.lines += 1
-        let slot = ensureSource(event.source)
-        if let time = event.timestamp, time > newest {
-            newest = time
-            raiseWatermark(to: time - configuration.allowedLateness, into: &output)
-        }
+    mutating func process(_ event: LogEvent, slot: Int, into output: inout [Span]) {
         guard !event.isContinuation, let time = event.timestamp else {
             attachContinuation(event, slot: slot, into: &output)
             return
@@ -225,15 +219,18 @@ extension SpanCorrelator {
             errorMessage: event.level?.isError == true ? SpanAccumulator.errorText(of: event) : nil)
     }
 
-    /// Event time has reached `candidate`: emit every group idle for `idleTimeout`.
+    /// Event time has reached `candidate`: correlate the held lines before it, in order, then
+    /// emit every group idle for `idleTimeout`.
     ///
-    /// Groups are checked from the least recently active end of the LRU list, which follows
-    /// event time up to the allowed lateness; a group behind a younger one waits at most that
-    /// long, and content is unaffected because a line `idleTimeout` after a group's newest
-    /// line never joins it anyway (`route`).
-    mutating func raiseWatermark(to candidate: EventTime, into output: inout [Span]) {
+    /// Groups are checked from the least recently active end of the LRU list, which is in
+    /// event-time order because lines are correlated in that order (only lines later than
+    /// `allowedLateness` can perturb it, and then a group waits a little longer).
+    mutating func release(before candidate: EventTime, into output: inout [Span]) {
         guard candidate > watermark else { return }
         watermark = candidate
+        while let order = buffer.minOrder, order.time < watermark.nanoseconds, let event = buffer.popMin() {
+            process(event, slot: SpanCorrelator.slot(of: event.source), into: &output)
+        }
         let idle = configuration.idleTimeout
         while table.head >= 0, table.groups[Int(table.head)].lastActive + idle <= watermark {
             emitGroup(table.head, evicted: false, into: &output)
@@ -253,7 +250,7 @@ extension SpanCorrelator {
 
     static func slot(of id: SourceID) -> Int { Int(min(id.rawValue, UInt32(maxSourceSlots - 1))) }
 
-    private mutating func ensureSource(_ id: SourceID) -> Int {
+    mutating func ensureSource(_ id: SourceID) -> Int {
         let slot = SpanCorrelator.slot(of: id)
         while sources.count <= slot { sources.append(SourceState(fileName: "", fileService: unknownService)) }
         return slot

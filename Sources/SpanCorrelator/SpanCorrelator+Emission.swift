@@ -42,25 +42,33 @@ extension SpanCorrelator {
         _ key: GroupKey, _ spans: [SpanAccumulator], into output: inout [Span]
     ) -> EmittedRecord {
         let r = RequestID(uuid: UUID128(high: key.a, low: key.b))
-        let global = spans.compactMap(\.globalID).min()
-        let explicitTrace = spans.compactMap(\.explicitTrace).min()
+        var global: RequestID?
+        var explicitTrace: TraceID?
+        for span in spans {
+            if let g = span.globalID, global.map({ g < $0 }) ?? true { global = g }
+            if let t = span.explicitTrace, explicitTrace.map({ t < $0 }) ?? true { explicitTrace = t }
+        }
         let trace = explicitTrace ?? TraceID(global?.uuid ?? r.uuid)
-        let entry = entryIndex(spans)
+        let entry = spans.count == 1 ? 0 : entryIndex(spans)
         let entrySpan = SpanID(r.uuid.low)
         let entryParent = global.flatMap { $0 == r ? nil : SpanID($0.uuid.low) }
-        // Entry first, then by start and service name: a stable, arrival-independent order.
-        let others = spans.indices.filter { $0 != entry }.sorted { lhs, rhs in
-            if spans[lhs].start != spans[rhs].start { return spans[lhs].start < spans[rhs].start }
-            return services.names[Int(spans[lhs].service)] < services.names[Int(spans[rhs].service)]
-        }
         var mask: UInt64 = 0
-        for i in [entry] + others {
+        func emitOne(_ i: Int) {
             let isEntry = i == entry
             let service = spans[i].service
             if service >= 0, service < 64 { mask |= 1 << UInt64(service) }
             emit(
                 spans[i], trace: trace, span: isEntry ? entrySpan : SpanID(spans[i].anchor),
                 parent: isEntry ? entryParent : entrySpan, requestID: r, globalID: global, into: &output)
+        }
+        emitOne(entry)
+        if spans.count > 1 {
+            // Then by start and service name: a stable, arrival-independent order.
+            let others = spans.indices.filter { $0 != entry }.sorted { lhs, rhs in
+                if spans[lhs].start != spans[rhs].start { return spans[lhs].start < spans[rhs].start }
+                return serviceName(spans[lhs].service) < serviceName(spans[rhs].service)
+            }
+            for i in others { emitOne(i) }
         }
         return EmittedRecord(
             trace: trace, entrySpan: entrySpan, entryService: spans[entry].service, serviceMask: mask, kind: .request,
@@ -108,17 +116,22 @@ extension SpanCorrelator {
         let component = a.component >= 0 ? components.names[Int(a.component)] : nil
         var attributes: [String: AttributeValue] = [:]
         attributes.reserveCapacity(14)
-        if let requestID { attributes[SpanAttributeKey.requestID] = .string(requestID.description) }
-        if let globalID { attributes[SpanAttributeKey.globalRequestID] = .string(globalID.description) }
+        if let requestID { attributes[SpanAttributeKey.requestID] = .string(UUIDText.requestID(requestID)) }
+        if let globalID { attributes[SpanAttributeKey.globalRequestID] = .string(UUIDText.requestID(globalID)) }
         var resource: String?
         if let request = a.request {
             if let method = request.method { attributes[SpanAttributeKey.httpMethod] = .string(method) }
             if let status = request.status { attributes[SpanAttributeKey.httpStatusCode] = .int(status) }
             if let path = request.path {
+                let route = ResourceTemplate.route(path)
                 attributes[SpanAttributeKey.httpURL] = .string(path)
-                attributes[SpanAttributeKey.httpRoute] = .string(ResourceTemplate.route(path))
+                attributes[SpanAttributeKey.httpRoute] = .string(route)
+                if let method = request.method, !method.isEmpty {
+                    resource = method + " " + route
+                } else {
+                    resource = route
+                }
             }
-            resource = ResourceTemplate.resource(method: request.method, path: request.path)
         }
         if let instance = a.instance { attributes[SpanAttributeKey.instanceID] = .string(instance.description) }
         if let pid = a.firstPid { attributes[SpanAttributeKey.pid] = .int(pid) }

@@ -42,6 +42,16 @@ import TraceTailCore
 ///
 /// Service: the source's configured service, else Loghub's leading file token of the line
 /// (`nova-api.log.1.2017-05-16_13:53:08` → `nova-api`), else the file name (`ServiceName`).
+///
+/// **Bounds** (memory is set by configuration, not input): open spans `maxOpenSpans`; held
+/// lines `maxBufferedLines`; remembered emitted groups `rememberedSpans` / `rememberFor`;
+/// per-span `spanPerEvent` children `maxEventsPerSpan`; pid states 65 536 (then reset);
+/// interned names 4 096 services / 16 384 components (then `unknown` / the service name).
+///
+/// **Driving it.** Call `consume` for every line, `advance(to: now − allowedLateness)` during
+/// quiet periods in `run` (the correlator already tracks `newest − allowedLateness` itself;
+/// passing the newest event time would release held lines early), and `finish` at the end.
+/// Attributes are listed in `SpanAttributeKey`; `phase` and `run_id` are added downstream.
 public struct SpanCorrelator: Stage {
     public typealias Input = LogEvent
     public typealias Output = Span
@@ -51,6 +61,7 @@ public struct SpanCorrelator: Stage {
     /// What it has done so far.
     public internal(set) var counters = Counters()
 
+    var buffer = ReorderBuffer()
     var table = GroupTable()
     var emitted: EmittedMemory
     var services = SymbolTable(capacity: 4_096)
@@ -104,15 +115,49 @@ public struct SpanCorrelator: Stage {
     /// Emitted groups currently remembered for late lines (bounded by `rememberedSpans`).
     public var rememberedSpanCount: Int { emitted.count }
 
+    /// Lines held in the reorder buffer (at most `maxBufferedLines`).
+    public var bufferedLineCount: Int { buffer.count }
+
+    /// Takes one line. It is held until event time passes it by `allowedLateness` (lines
+    /// already older than that are correlated at once), then correlated in time order.
     public mutating func consume(_ event: LogEvent, into output: inout [Span]) {
-        process(event, into: &output)
+        counters.lines += 1
+        let slot = ensureSource(event.source)
+        let time: EventTime
+        if let stamp = event.timestamp {
+            time = stamp
+            sources[slot].lastTime = stamp
+        } else {
+            // A continuation line sorts right after the previous line of its file.
+            time = sources[slot].lastTime ?? newest
+        }
+        if time < watermark {
+            process(event, slot: slot, into: &output)
+        } else {
+            buffer.push(
+                event, order: LineOrder(time: time.nanoseconds, source: event.source.rawValue, line: event.lineID))
+        }
+        if let stamp = event.timestamp, stamp > newest {
+            newest = stamp
+            release(before: stamp - configuration.allowedLateness, into: &output)
+        }
+        if buffer.count > max(0, configuration.maxBufferedLines), let oldest = buffer.popMin() {
+            counters.forcedReleases += 1
+            process(oldest, slot: SpanCorrelator.slot(of: oldest.source), into: &output)
+        }
     }
 
+    /// Event time has reached `watermark` (in `run`, also from the wall clock): correlate the
+    /// lines before it and emit the spans idle since `watermark − idleTimeout`.
     public mutating func advance(to watermark: EventTime, into output: inout [Span]) {
-        raiseWatermark(to: watermark, into: &output)
+        release(before: watermark, into: &output)
     }
 
+    /// Correlates every held line, then emits every open span.
     public mutating func finish(into output: inout [Span]) {
+        while let event = buffer.popMin() {
+            process(event, slot: SpanCorrelator.slot(of: event.source), into: &output)
+        }
         while table.head >= 0 { emitGroup(table.head, evicted: false, into: &output) }
     }
 }
@@ -127,6 +172,8 @@ struct SourceState {
     var lastTokenService: Int32 = -1
     /// Target of the previous event of this source, for continuation lines without a pid.
     var lastTarget: LineTarget?
+    /// Newest timestamp consumed from this source, the sort time of its untimed lines.
+    var lastTime: EventTime?
 
     init(fileName: String, fileService: Int32) {
         self.fileName = fileName
