@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-swift build -c release --product tracetail 2>&1 | tail -n 1
-exec .build/release/tracetail replay samples/ "$@"
+# A debug build: it is shared with the test command and replays samples/ in under a second.
+swift build --product tracetail 2>&1 | tail -n 1
+exec .build/debug/tracetail replay samples/ "$@"
