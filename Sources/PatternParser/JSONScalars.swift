@@ -35,24 +35,7 @@ enum JSONScalars {
     }
 
     /// A canonical 8-4-4-4-12 UUID, either case.
-    static func uuid(_ bytes: ArraySlice<UInt8>) -> UUID128? {
-        guard bytes.count == 36 else { return nil }
-        var hi: UInt64 = 0
-        var lo: UInt64 = 0
-        var nibbles = 0
-        var index = 0
-        for byte in bytes {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-            } else {
-                guard let v = Hex.nibble(byte) else { return nil }
-                if nibbles < 16 { hi = hi << 4 | UInt64(v) } else { lo = lo << 4 | UInt64(v) }
-                nibbles += 1
-            }
-            index += 1
-        }
-        return UUID128(high: hi, low: lo)
-    }
+    static func uuid(_ bytes: ArraySlice<UInt8>) -> UUID128? { UUID128(canonical: bytes) }
 
     /// `req-<uuid>`, or a bare UUID (some services log the id without its prefix).
     static func requestID(_ bytes: ArraySlice<UInt8>) -> RequestID? {

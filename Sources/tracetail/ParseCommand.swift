@@ -57,22 +57,22 @@ struct Parse: ParsableCommand {
             printError("tracetail: cannot read \(file): \(error.message)")
             throw ExitCode.failure
         }
-        var out = StandardOutput()
+        let out = TraceTailRuntime.OutputStream.standardOutput()
         var batch = LineBatch()
         do {
             while try reader.next(into: &batch) {
                 for (i, line) in batch.lines.enumerated() {
                     let event = parser.parse(
                         batch[i], source: SourceID(0), lineID: line.number, truncated: line.truncated)
-                    out.write(output == .jsonl ? event.parseRecordJSON : event.parseRecordText)
+                    try out.writeLine(output == .jsonl ? event.parseRecordJSON : event.parseRecordText)
                 }
             }
-        } catch {
-            out.flush()
+        } catch let error as LineReaderError {
+            try? out.flush()
             printError("tracetail: cannot read \(file): \(error.message)")
             throw ExitCode.failure
         }
-        out.flush()
+        try out.flush()
         if stats {
             let c = parser.counters
             let reasons = UnmatchedReason.allCases.filter { c.unmatched($0) > 0 }.map { "\($0): \(c.unmatched($0))" }
@@ -81,31 +81,5 @@ struct Parse: ParsableCommand {
                     + "\(c.unmatchedTotal) unmatched\(reasons.isEmpty ? "" : " (" + reasons.joined(separator: ", ") + ")"), "
                     + "\(c.truncated) truncated, \(c.limitHits) limit hits")
         }
-    }
-}
-
-/// Buffered writes to fd 1 (one `write(2)` per 64 KiB, not per record).
-struct StandardOutput {
-    private var buffer: [UInt8] = []
-
-    init() { buffer.reserveCapacity(1 << 16) }
-
-    mutating func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 {
-                if n < 0 && errno == EINTR { continue }
-                break  // stdout closed (e.g. `| head`): drop the rest quietly
-            }
-            offset += n
-        }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

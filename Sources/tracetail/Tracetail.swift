@@ -1,4 +1,5 @@
 import ArgumentParser
+import TraceTailRuntime
 
 #if canImport(Glibc)
     import Glibc
@@ -26,6 +27,9 @@ struct Tracetail: AsyncParsableCommand {
         } catch let failure as CommandFailure {
             printError("tracetail: \(failure.message)")
             Glibc.exit(failure.code)
+        } catch let failure as TraceTailRuntime.OutputStream.Failure {
+            printError("tracetail: cannot write \(failure)")
+            Glibc.exit(1)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
