@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// The built `tracetail` binary, run as a user would: exit codes (DESIGN §5: 0 ok, 1 runtime,
+/// 2 usage/config) and the text a person reads.
+@Suite struct CommandLineTests {
+    /// `swift build --build-tests` puts the executable beside the test bundle.
+    static var binary: String {
+        let dir = Bundle.main.bundleURL.deletingLastPathComponent()
+        for candidate in [dir, Bundle.main.bundleURL] {
+            let path = candidate.appendingPathComponent("tracetail").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return Repo.path(".build/debug/tracetail")
+    }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = Repo.root
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func binaryExists() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: \(Self.binary)")
+    }
+
+    @Test func replayOfSamplesTellsTheStory() throws {
+        let r = try Self.run(["replay", "samples/", "--no-progress"])
+        #expect(r.status == 0, "\(r.stderr)")
+        // The cross-service boot: nova-api at the root with conductor, scheduler, compute, glance, neutron below.
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let root = try #require(lines.firstIndex { $0.contains("nova-api  POST /v2.1/servers ") })
+        let tree = lines[(root + 1)...].prefix { $0.hasPrefix("  ├─") || $0.hasPrefix("  └─") || $0.hasPrefix("  │") }
+        for service in ["nova-conductor", "nova-scheduler", "nova-compute", "glance-api", "neutron-server"] {
+            #expect(tree.contains { $0.contains(service) }, "\(service) missing under the boot root")
+        }
+        #expect(r.stdout.contains("✖ nova-api"))
+        #expect(r.stdout.contains("== Before / after fix"))
+        #expect(r.stdout.contains("MTTR"))
+        #expect(!r.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+    }
+
+    @Test func jsonlOutputIsTheDesignSchema() throws {
+        let r = try Self.run(["replay", "samples/nova-api.log", "--output", "jsonl"])
+        #expect(r.status == 0)
+        var kinds = Set<String>()
+        for line in r.stdout.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            kinds.insert(object?["kind"] as? String ?? "?")
+        }
+        #expect(kinds == ["span", "metric", "event"])
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try Self.run(["replay"]).status == 2)
+        #expect(try Self.run(["replay", "samples/", "--output", "pdf"]).status == 2)
+        #expect(try Self.run(["replay", "samples/", "--fix-at", "soon"]).status == 2)
+        #expect(try Self.run(["parse"]).status == 2)
+        #expect(try Self.run(["simulate"]).status == 2)
+    }
+
+    @Test func badConfigExitsTwoNamingFileLineAndKey() throws {
+        let dir = try Repo.temporaryDirectory("cli-config")
+        let config = dir + "/bad.yaml"
+        try "metrics:\n  window: 61s\ncorrelation:\n  idle: 3s\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let r = try Self.run(["replay", "samples/", "--config", config])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(config):4:3: correlation.idle: unknown key"))
+        #expect(r.stderr.contains("metrics.window: must be a multiple of metrics.interval"))
+    }
+
+    @Test func unreadableInputExitsOne() throws {
+        let r = try Self.run(["replay", "/nonexistent/nova.log"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/nonexistent/nova.log"))
+        #expect(try Self.run(["parse", "/nonexistent/nova.log"]).status == 1)
+    }
+
+    @Test func brokenPatternFileExitsTwoWithPosition() throws {
+        let dir = try Repo.temporaryDirectory("cli-patterns")
+        try "GOOD [a-z]+\n@rule r %{GOOD} %{MISSING:x}\n".write(
+            toFile: dir + "/bad.grok", atomically: true, encoding: .utf8)
+        let r = try Self.run(["patterns", "check", dir])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(dir + "/bad.grok:2:"))
+        #expect(r.stderr.contains("MISSING"))
+        #expect(try Self.run(["patterns", "check", "patterns"]).status == 0)
+    }
+}
