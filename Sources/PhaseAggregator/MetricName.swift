@@ -39,4 +39,6 @@ public enum EventName {
     public static let incidentDetected = "incident_detected"
     public static let incidentResolved = "incident_resolved"
     public static let phaseChanged = "phase_changed"
+    /// `source` tag of the incident events TraceTail itself detects (CTA events carry their own).
+    public static let incidentSource = "tracetail"
 }

@@ -11,6 +11,10 @@ extension PhaseAggregator {
         public var compareWindow: EventDuration = .minutes(5)
         /// Run id in force before any CTA event or phase input names another (`phase.run_id`). Default `run-1`.
         public var runID: String = "run-1"
+        /// When true (`--run-id` or an explicit `phase.run_id`), `runID` tags everything and CTA
+        /// events naming other runs do not switch the run in force. Default false: a CTA event
+        /// naming a new run starts that run from its time on.
+        public var pinRunID: Bool = false
         /// CTA event type that switches to `after_fix` (`phase.after_fix_on`). Default `patch_applied`.
         public var afterFixOn: CTAEventType = .patchApplied
         /// A fix time given up front (`phase.fix_at` / `--fix-at`). Default none.

@@ -24,10 +24,13 @@ extension PhaseAggregator {
             ]
             output.append(
                 .metric(MetricPoint(name: MetricName.incidents, type: .count, value: 1, timestamp: t, tags: tags)))
+            // `source` tells these apart from the CTA agent's own `incident_detected` events.
+            var eventTags = tags
+            eventTags["source"] = EventName.incidentSource
             output.append(
                 .event(
                     TelemetryEvent(
-                        name: EventName.incidentDetected, timestamp: t, tags: tags,
+                        name: EventName.incidentDetected, timestamp: t, tags: eventTags,
                         text: detectionText(key, verdict, at: t))))
         case .resolved(let detectedAt, let recoveredAt):
             let method = runMethods[runID] ?? "unknown"
@@ -50,6 +53,7 @@ extension PhaseAggregator {
                         name: MetricName.mttr, type: .gauge, value: mttr, timestamp: t,
                         tags: ["service": key.service, "method": method, "run_id": runID])))
             var eventTags = tags
+            eventTags["source"] = EventName.incidentSource
             eventTags["method"] = method
             eventTags["mttr_seconds"] = TagValue.rounded(mttr)
             let what = key.type == .errorRate ? "error-rate" : "latency"

@@ -7,7 +7,7 @@ extension PhaseAggregator {
         noteEventTime(event.timestamp)
         agenda.insertSorted(AgendaItem(time: event.timestamp, sequence: nextSequence(), kind: .cta(event)))
         let inForce = timeline.state(at: event.timestamp)
-        let run = event.runID.isEmpty ? inForce.runID : event.runID
+        let run = runID(of: event, inForce: inForce.runID)
         let source = "cta:\(event.type.rawValue)"
         if event.type == configuration.afterFixOn {
             applyPhase(.afterFix, runID: run, at: event.timestamp, source: source)
@@ -18,6 +18,12 @@ extension PhaseAggregator {
                 PhaseTransition(
                     at: event.timestamp, phase: inForce.phase, runID: run, source: source, changesPhase: false))
         }
+    }
+
+    /// The run a CTA event belongs to: the pinned run, else the event's own, else the one in force.
+    func runID(of event: CTAEvent, inForce: String) -> String {
+        if configuration.pinRunID { return configuration.runID }
+        return event.runID.isEmpty ? inForce : event.runID
     }
 
     /// Moves the timeline to `phase` at `at`. Not a change when that phase is already in force

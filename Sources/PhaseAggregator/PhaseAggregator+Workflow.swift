@@ -24,7 +24,7 @@ extension PhaseAggregator {
     /// A CTA event becomes its seed counter (value 1, count, at the event time), its
     /// `cta.workflow.duration` where it ends a workflow, and an event named by its type.
     mutating func releaseCTA(_ event: CTAEvent, into output: inout [OutputRecord]) {
-        let runID = event.runID.isEmpty ? timeline.state(at: event.timestamp).runID : event.runID
+        let runID = runID(of: event, inForce: timeline.state(at: event.timestamp).runID)
         let t = event.timestamp
         if let (name, keys) = Self.counter(for: event.type) {
             var tags = ["run_id": runID]

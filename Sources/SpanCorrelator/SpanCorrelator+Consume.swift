@@ -84,6 +84,7 @@ extension SpanCorrelator {
             return
         }
         let g = table.open(key, at: time)
+        openOrder.opened(g, key: key, at: time)
         join(g, event, key: key, explicitTrace: explicitTrace, service: service, slot: slot, time: time)
         enforceCap(keeping: g, into: &output)
     }

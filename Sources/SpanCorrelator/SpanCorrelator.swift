@@ -74,6 +74,8 @@ public struct SpanCorrelator: Stage {
     var newest = EventTime(nanoseconds: .min)
     /// Groups whose newest line is at least `idleTimeout` before this are emitted.
     var watermark = EventTime(nanoseconds: .min)
+    /// Open groups by opening time, for `settledThrough`.
+    var openOrder = OpenOrder()
     let unknownService: Int32
 
     /// Sources with an id at or above this share one fallback slot (ids are small indices).
@@ -107,6 +109,16 @@ public struct SpanCorrelator: Stage {
             state.configuredService = internService(Array(configured.utf8)[...])
         }
         sources[slot] = state
+    }
+
+    /// Every span this correlator emits from now on ends at or after this time (absent lines
+    /// more than `allowedLateness` late): the older of the watermark and the first line of the
+    /// oldest open group. Downstream windows ending before it are complete.
+    /// `.min` until the first line.
+    public mutating func settledThrough() -> EventTime {
+        openOrder.compact()
+        guard let oldest = openOrder.oldestOpen(in: table) else { return watermark }
+        return min(watermark, oldest)
     }
 
     /// Spans currently open (bounded by `maxOpenSpans`).

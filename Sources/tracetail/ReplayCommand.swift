@@ -64,7 +64,10 @@ extension Tracetail {
         func run() throws {
             var configuration = try loadConfiguration(config)
             if let fixAt { configuration.phase.fixAt = ISO8601.parse(fixAt) }
-            if let runID { configuration.phase.runID = runID }
+            if let runID {
+                configuration.phase.runID = runID
+                configuration.phase.runIDPinned = true
+            }
             let request = ReplayRequest(
                 paths: paths, configuration: configuration, formatOverride: format.flatMap(LogFormat.init),
                 patterns: try PatternDirectory.compile(patterns ?? configuration.patternsDir))

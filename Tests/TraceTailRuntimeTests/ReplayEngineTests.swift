@@ -108,3 +108,28 @@ import TraceTailCore
         }
     }
 }
+
+@Suite struct ReplayRunIDTests {
+    /// `--run-id` pins the run: the samples' CTA events name `run-1`, yet every span, gauge,
+    /// incident and MTTR of the replay carries the pinned run.
+    @Test func pinnedRunIDTagsEverything() throws {
+        var config = TraceTailConfiguration()
+        config.phase.runID = "myrun"
+        config.phase.runIDPinned = true
+        let engine = try ReplayEngine(
+            ReplayRequest(paths: [Repo.path("samples")], configuration: config, patterns: try Repo.patterns()))
+        var runIDs = Set<String>()
+        var sawMTTR = false
+        _ = try engine.run(emit: { record in
+            switch record {
+            case .span(let s): runIDs.insert(s.attributes["run_id"]?.description ?? "none")
+            case .metric(let m):
+                if let r = m.tags["run_id"] { runIDs.insert(r) }
+                if m.name == "cta.mttr_seconds" { sawMTTR = true }
+            case .event(let e): if let r = e.tags["run_id"] { runIDs.insert(r) }
+            }
+        })
+        #expect(runIDs == ["myrun"])
+        #expect(sawMTTR)
+    }
+}

@@ -172,7 +172,7 @@ enum ReportFixture {
                             .event(
                                 TelemetryEvent(
                                     name: "incident_resolved", timestamp: t,
-                                    tags: tags.merging(["status": "resolved"]) { a, _ in a },
+                                    tags: tags.merging(["status": "resolved", "source": "tracetail"]) { a, _ in a },
                                     text: "\(service) recovered")))
                         out.append(
                             .metric(
@@ -187,7 +187,7 @@ enum ReportFixture {
                         .event(
                             TelemetryEvent(
                                 name: "incident_detected", timestamp: t,
-                                tags: tags.merging(["status": "detected"]) { a, _ in a },
+                                tags: tags.merging(["status": "detected", "source": "tracetail"]) { a, _ in a },
                                 text: "\(service) error rate \(TagValue.rounded(rate))")))
                 }
             }

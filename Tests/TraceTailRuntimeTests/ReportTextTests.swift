@@ -180,7 +180,7 @@ private enum Small {
     }
 
     @Test func incidentsPairDetectionWithRecoveryAndMTTR() {
-        let tags = ["service": "nova-api", "incident_type": "error_rate", "run_id": "run-1"]
+        let tags = ["service": "nova-api", "incident_type": "error_rate", "run_id": "run-1", "source": "tracetail"]
         let records: [OutputRecord] = [
             .event(TelemetryEvent(name: "incident_resolved", timestamp: Small.at(ms: 150_000), tags: tags, text: "")),
             .event(TelemetryEvent(name: "incident_detected", timestamp: Small.at(ms: 60_000), tags: tags, text: "")),
@@ -188,10 +188,11 @@ private enum Small {
                 MetricPoint(
                     name: "cta.mttr_seconds", type: .gauge, value: 60, timestamp: Small.at(ms: 150_000),
                     tags: ["service": "nova-api", "method": "llm", "run_id": "run-1"])),
-            // A CTA incident notice has no service: timeline only.
+            // The CTA agent's own notice, even naming a service: timeline only.
             .event(
                 TelemetryEvent(
-                    name: "incident_detected", timestamp: Small.at(ms: 30_000), tags: ["run_id": "run-1"], text: "")),
+                    name: "incident_detected", timestamp: Small.at(ms: 30_000),
+                    tags: ["run_id": "run-1", "service": "nova-api", "incident_type": "error_rate_spike"], text: "")),
         ]
         let text = TextReport.render(records: records, totals: ReplayTotals(), color: false)
         #expect(

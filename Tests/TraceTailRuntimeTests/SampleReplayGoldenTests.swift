@@ -1,4 +1,5 @@
 import Foundation
+import LogSimulator
 import Testing
 import TraceTailCore
 
@@ -49,5 +50,41 @@ import TraceTailCore
             Issue.record("\(path):\(i + 1) differs\n  got:    \(a)\n  golden: \(e)")
             return
         }
+    }
+}
+
+/// The window gauges agree with the spans of the same replay: for every `cta.requests` point,
+/// the number of request spans of that service and phase whose end lies in (t − 60 s, t].
+/// (A window evaluated before a long request's spans were emitted would undercount.)
+@Suite struct WindowConsistencyTests {
+    @Test(arguments: ["samples", "sim-seed-3"])
+    func requestGaugesCountTheSpansThatEndedInTheirWindow(_ input: String) throws {
+        var path = Repo.path("samples")
+        if input != "samples" {
+            path = try Repo.temporaryDirectory(input)
+            var config = SimulationConfiguration()
+            config.duration = .minutes(5)
+            config.seed = 3
+            try SimulationWriter(directory: path).writeAll(config)
+        }
+        let engine = try ReplayEngine(ReplayRequest(paths: [path], patterns: try Repo.patterns()))
+        var spans: [Span] = []
+        var gauges: [MetricPoint] = []
+        _ = try engine.run(emit: { record in
+            if case .span(let s) = record, s.name == "openstack.request" { spans.append(s) }
+            if case .metric(let m) = record, m.name == "cta.requests" { gauges.append(m) }
+        })
+        #expect(gauges.count > 100)
+        let window: Int64 = 60_000_000_000
+        var mismatches = 0
+        for g in gauges {
+            let t = g.timestamp.nanoseconds
+            let n = spans.filter {
+                $0.service == g.tags["service"] && $0.attributes["phase"]?.description == g.tags["phase"]
+                    && $0.end.nanoseconds > t - window && $0.end.nanoseconds <= t
+            }.count
+            if Double(n) != g.value { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
     }
 }

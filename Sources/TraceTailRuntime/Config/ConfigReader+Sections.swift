@@ -133,7 +133,12 @@ extension ConfigReader {
             switch key {
             case "run_id":
                 if let v = string(value, k) {
-                    if v.isEmpty { problem(value, k, "must not be empty") } else { c.runID = v }
+                    if v.isEmpty {
+                        problem(value, k, "must not be empty")
+                    } else {
+                        c.runID = v
+                        c.runIDPinned = true
+                    }
                 }
             case "after_fix_on":
                 if let v = string(value, k) {

@@ -53,6 +53,9 @@ public struct TraceTailConfiguration: Sendable, Equatable {
     public struct PhaseSettings: Sendable, Equatable {
         /// Tag `run_id` of every metric and span. Default `run-1`.
         public var runID: String = "run-1"
+        /// True when `run_id` was set explicitly (config key or `--run-id`): then it tags every
+        /// span and metric, and CTA events naming other runs do not switch it.
+        public var runIDPinned = false
         /// CTA event type that switches to `after_fix`. Default `patch_applied`.
         public var afterFixOn: CTAEventType = .patchApplied
         /// A fixed fix time; none by default.

@@ -266,7 +266,12 @@ extension ReplayEngine {
                 let mark = EventTime(nanoseconds: advancedTo)
                 correlator.advance(to: mark, into: &spans)
                 try flush()
-                aggregator.advance(to: mark, into: &records)
+                // Windows close only once no span ending in them can still come out of the
+                // correlator (it holds a request's spans until the whole request is idle).
+                let settled = correlator.settledThrough()
+                if settled.nanoseconds != .min {
+                    aggregator.advance(to: settled.advanced(byNanoseconds: -1), into: &records)
+                }
             }
             if !spans.isEmpty || !records.isEmpty { try flush() }
             processed += 1
@@ -316,16 +321,16 @@ extension ReplayEngine {
         out.window = c.metrics.window
         out.compareWindow = c.metrics.compareWindow
         out.runID = c.phase.runID
+        out.pinRunID = c.phase.runIDPinned
         out.afterFixOn = c.phase.afterFixOn
         out.fixAt = c.phase.fixAt
         out.errorRateThreshold = c.incidents.errorRateThreshold
         out.minRequests = c.incidents.minRequests
         out.recoveryIntervals = c.incidents.recoveryIntervals
         out.latencyThresholdMs = c.incidents.latencyThresholdMs
-        // A span is emitted up to idle_timeout after its last line, and lines may arrive
-        // allowed_lateness behind the newest: only then is a boundary's window complete.
-        out.settleDelay = EventDuration(
-            nanoseconds: c.correlation.idleTimeout.nanoseconds + c.correlation.allowedLateness.nanoseconds)
+        // The watermark handed to the aggregator is already the correlator's settled time
+        // (`SpanCorrelator.settledThrough`), so no extra delay is needed.
+        out.settleDelay = EventDuration(nanoseconds: 0)
         return out
     }
 }

@@ -19,13 +19,14 @@ struct Incident {
 
     /// Pairs `incident_detected` with the next `incident_resolved` of the same service.
     ///
-    /// Only events with a `service` tag are incidents: a CTA `incident_detected` event (the
-    /// agent's own notice) has none and belongs on the workflow timeline only.
+    /// Only events TraceTail detected (tag `source: tracetail`) are incidents: a CTA
+    /// `incident_detected` event (the agent's own notice, whatever its tags) belongs on the
+    /// workflow timeline only.
     static func build(events: [TelemetryEvent], metrics: [MetricPoint]) -> [Incident] {
         var incidents: [Incident] = []
         var open: [String: Int] = [:]
         for event in events {
-            guard let service = event.tags["service"] else { continue }
+            guard event.tags["source"] == "tracetail", let service = event.tags["service"] else { continue }
             switch event.name {
             case "incident_detected":
                 guard open[service] == nil else { continue }
