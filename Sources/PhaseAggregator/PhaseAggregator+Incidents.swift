@@ -19,13 +19,13 @@ extension PhaseAggregator {
                 Summary.Incident(
                     service: key.service, type: key.type, detectedAt: t, recoveredAt: nil, resolvedAt: nil,
                     mttrSeconds: nil, runID: runID, resolvedRunID: nil, method: nil))
-            let tags = [
-                "incident_type": key.type.rawValue, "status": "detected", "run_id": runID, "service": key.service,
-            ]
+            // The counter has exactly DESIGN's tags; the event also names the service, and
+            // `source` tells it apart from the CTA agent's own `incident_detected` events.
+            let tags = ["incident_type": key.type.rawValue, "status": "detected", "run_id": runID]
             output.append(
                 .metric(MetricPoint(name: MetricName.incidents, type: .count, value: 1, timestamp: t, tags: tags)))
-            // `source` tells these apart from the CTA agent's own `incident_detected` events.
             var eventTags = tags
+            eventTags["service"] = key.service
             eventTags["source"] = EventName.incidentSource
             output.append(
                 .event(
@@ -42,9 +42,7 @@ extension PhaseAggregator {
                 report.incidents[index].resolvedRunID = runID
                 report.incidents[index].method = method
             }
-            let tags = [
-                "incident_type": key.type.rawValue, "status": "resolved", "run_id": runID, "service": key.service,
-            ]
+            let tags = ["incident_type": key.type.rawValue, "status": "resolved", "run_id": runID]
             output.append(
                 .metric(MetricPoint(name: MetricName.incidents, type: .count, value: 1, timestamp: t, tags: tags)))
             output.append(
@@ -53,6 +51,7 @@ extension PhaseAggregator {
                         name: MetricName.mttr, type: .gauge, value: mttr, timestamp: t,
                         tags: ["service": key.service, "method": method, "run_id": runID])))
             var eventTags = tags
+            eventTags["service"] = key.service
             eventTags["source"] = EventName.incidentSource
             eventTags["method"] = method
             eventTags["mttr_seconds"] = TagValue.rounded(mttr)

@@ -27,8 +27,8 @@ extension PhaseAggregator {
         let runID = runID(of: event, inForce: timeline.state(at: event.timestamp).runID)
         let t = event.timestamp
         if let (name, keys) = Self.counter(for: event.type) {
-            var tags = ["run_id": runID]
-            for key in keys { tags[key] = Self.seedTag(key, event.fields[key]) }
+            var tags: [String: String] = [:]
+            for key in keys { tags[key] = key == "run_id" ? runID : Self.seedTag(key, event.fields[key]) }
             output.append(.metric(MetricPoint(name: name, type: .count, value: 1, timestamp: t, tags: tags)))
         }
 
@@ -61,17 +61,20 @@ extension PhaseAggregator {
             Summary.WorkflowStep(time: t, type: event.type, runID: runID, fields: fields, text: text))
     }
 
-    /// The seed counter of each event type and its tag keys (`run_id` is added to all).
+    /// The seed counter of each event type and exactly the seed's tag keys for it (DESIGN §4:
+    /// dashboards and outside tests match these sets; the event of the same CTA event carries
+    /// every field and the run). `cta.cached_fix.found` is ours, for the "Cached Fix Hit Rate"
+    /// widget.
     static func counter(for type: CTAEventType) -> (String, [String])? {
         switch type {
-        case .analysisStarted: (MetricName.analysisStarted, [])
+        case .analysisStarted: (MetricName.analysisStarted, ["run_id"])
         case .analysisCompleted: (MetricName.analysisCompleted, ["method", "cause", "confidence"])
         case .patchApplied: (MetricName.patchesApplied, ["adapter"])
-        case .canaryTest: (MetricName.canaryTests, ["passed"])
+        case .canaryTest: (MetricName.canaryTests, ["passed", "run_id"])
         case .fixPromoted: (MetricName.promotions, ["error_rate", "latency_p95"])
         case .fixRollback: (MetricName.rollbacks, ["error_rate", "latency_p95"])
         case .signatureSaved: (MetricName.signaturesSaved, ["cause", "confidence"])
-        case .cachedFixFound: (MetricName.cachedFixFound, [])
+        case .cachedFixFound: (MetricName.cachedFixFound, ["run_id"])
         case .incidentDetected: nil
         }
     }

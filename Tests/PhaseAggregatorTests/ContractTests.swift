@@ -3,7 +3,8 @@ import Testing
 import TraceTailCore
 
 /// DESIGN §4 and the seed's metric table, written out by hand: names, types and tag keys.
-/// Seed counters get `run_id` added (extending is allowed; renaming is not).
+/// Tag sets are exactly the seed's (outside tests and dashboards match them); the events of
+/// the same happenings carry the rest (service, run, every field).
 @Suite struct ContractTests {
     static let windowTags: Set<String> = ["phase", "service", "run_id"]
     static let expected: [String: (MetricType, Set<String>)] = [
@@ -15,7 +16,7 @@ import TraceTailCore
         "cta.latency_ms.max": (.gauge, windowTags),
         "cta.requests": (.gauge, windowTags),
         "cta.request.latency": (.distribution, windowTags),
-        "cta.incidents.detected": (.count, ["incident_type", "status", "run_id", "service"]),
+        "cta.incidents.detected": (.count, ["incident_type", "status", "run_id"]),
         "cta.mttr_seconds": (.gauge, ["service", "method", "run_id"]),
         "cta.improvement.error_rate": (.gauge, ["service", "run_id"]),
         "cta.improvement.error_rate_pct": (.gauge, ["service", "run_id"]),
@@ -23,12 +24,12 @@ import TraceTailCore
         "cta.improvement.latency_ms_pct": (.gauge, ["service", "run_id"]),
         "cta.workflow.duration": (.distribution, ["run_id", "outcome"]),
         "cta.analysis.started": (.count, ["run_id"]),
-        "cta.analysis.completed": (.count, ["method", "cause", "confidence", "run_id"]),
-        "cta.patches.applied": (.count, ["adapter", "run_id"]),
+        "cta.analysis.completed": (.count, ["method", "cause", "confidence"]),
+        "cta.patches.applied": (.count, ["adapter"]),
         "cta.canary.tests": (.count, ["passed", "run_id"]),
-        "cta.promotions.success": (.count, ["error_rate", "latency_p95", "run_id"]),
-        "cta.rollbacks.count": (.count, ["error_rate", "latency_p95", "run_id"]),
-        "cta.signatures.saved": (.count, ["cause", "confidence", "run_id"]),
+        "cta.promotions.success": (.count, ["error_rate", "latency_p95"]),
+        "cta.rollbacks.count": (.count, ["error_rate", "latency_p95"]),
+        "cta.signatures.saved": (.count, ["cause", "confidence"]),
         "cta.cached_fix.found": (.count, ["run_id"]),
     ]
 

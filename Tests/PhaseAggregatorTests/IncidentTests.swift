@@ -28,9 +28,10 @@ import TraceTailCore
         let opened = detected(out, "detected")
         #expect(opened.map(\.timestamp) == [at(30)])
         #expect(
-            opened.first?.tags == [
-                "incident_type": "error_rate", "status": "detected", "run_id": "run-1", "service": "nova-api",
-            ])
+            opened.first?.tags == ["incident_type": "error_rate", "status": "detected", "run_id": "run-1"])
+        let openedEvent = out.events.first { $0.name == "incident_detected" }
+        #expect(openedEvent?.tags["service"] == "nova-api")
+        #expect(openedEvent?.tags["source"] == "tracetail")
         let resolved = detected(out, "resolved")
         #expect(resolved.map(\.timestamp) == [at(120)])
         let mttr = out.metrics("cta.mttr_seconds")

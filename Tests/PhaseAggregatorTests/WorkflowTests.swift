@@ -18,7 +18,7 @@ import TraceTailCore
         #expect(summary.workflow.map(\.type) == types + [.fixPromoted])
     }
 
-    @Test func seedCountersCarryTheSeedTagsPlusRunID() {
+    @Test func seedCountersCarryExactlyTheSeedTags() {
         let inputs: [PhaseAggregator.Input] = [
             .cta(cta(.analysisStarted, at(10))),
             .cta(
@@ -34,15 +34,14 @@ import TraceTailCore
         let (out, _) = run(config(), inputs)
         func tags(_ name: String) -> [[String: String]] { out.metrics(name).map(\.tags) }
         #expect(tags("cta.analysis.started") == [["run_id": "run-7"]])
-        #expect(
-            tags("cta.analysis.completed") == [
-                ["method": "llm", "cause": "db_pool", "confidence": "0.88", "run_id": "run-7"]
-            ])
-        #expect(tags("cta.patches.applied") == [["adapter": "config", "run_id": "run-7"]])
+        #expect(tags("cta.analysis.completed") == [["method": "llm", "cause": "db_pool", "confidence": "0.88"]])
+        #expect(tags("cta.patches.applied") == [["adapter": "config"]])
         #expect(tags("cta.canary.tests") == [["passed": "true", "run_id": "run-7"]])
-        #expect(tags("cta.promotions.success") == [["error_rate": "0.01", "latency_p95": "245.68", "run_id": "run-7"]])
-        #expect(tags("cta.signatures.saved") == [["cause": "db_pool", "confidence": "0.88", "run_id": "run-7"]])
-        #expect(tags("cta.rollbacks.count") == [["error_rate": "1", "latency_p95": "1000", "run_id": "run-7"]])
+        #expect(tags("cta.promotions.success") == [["error_rate": "0.01", "latency_p95": "245.68"]])
+        #expect(tags("cta.signatures.saved") == [["cause": "db_pool", "confidence": "0.88"]])
+        #expect(tags("cta.rollbacks.count") == [["error_rate": "1", "latency_p95": "1000"]])
+        // The events keep the run.
+        #expect(out.events.allSatisfy { $0.tags["run_id"] == "run-7" })
         let counters = out.metrics.filter { $0.name != "cta.workflow.duration" }
         #expect(counters.allSatisfy { $0.type == .count && $0.value == 1 })
         #expect(out.metrics("cta.canary.tests").first?.timestamp == at(40))
@@ -59,7 +58,7 @@ import TraceTailCore
         let (out, _) = run(config(), [.cta(cta(.analysisCompleted, at(1)))])
         #expect(
             out.metrics("cta.analysis.completed").first?.tags == [
-                "method": "unknown", "cause": "unknown", "confidence": "unknown", "run_id": "run-7",
+                "method": "unknown", "cause": "unknown", "confidence": "unknown",
             ])
     }
 
