@@ -48,6 +48,9 @@ enum InstanceValue {
 /// One line kept for a `log_event` child span (`spanPerEvent`) or made from a late line.
 struct ChildRecord {
     var lineID: Int
+    /// The event's own id (the seed's `LineId`, decoded into the `event_id` attribute), when
+    /// it has one; the child's `event_id` tag is this, else the line number.
+    var eventID: Int?
     var source: UInt32
     var service: Int32
     /// FNV-1a state after `<service>/<anchor text>`; the child id continues it with `/<line_id>`.

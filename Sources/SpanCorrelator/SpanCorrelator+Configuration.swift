@@ -20,7 +20,10 @@ extension SpanCorrelator {
         /// child of its span instead of a second copy. Default 100 000.
         public var rememberedSpans: Int
         /// How long (event time after a span's last line) an emitted span is remembered.
-        /// Default 10 minutes.
+        /// Default 24 hours: memory is bounded by `rememberedSpans` anyway, and nova reuses
+        /// one request id for a periodic task for as long as its process lives (Loghub's
+        /// `req-3ea4052c…` recurs over hours), whose later lines must stay children of the one
+        /// span rather than become a second copy (DESIGN §3).
         public var rememberFor: EventDuration
         /// Lines held for reordering within `allowedLateness`; past it the oldest is correlated
         /// at once (counted in `Counters.forcedReleases`). Default 100 000.
@@ -33,7 +36,8 @@ extension SpanCorrelator {
         public init(
             idleTimeout: EventDuration = .seconds(30), allowedLateness: EventDuration = .seconds(5),
             maxOpenSpans: Int = 100_000, spanPerEvent: Bool = false, errorStatusMin: Int = 500,
-            rememberedSpans: Int = 100_000, rememberFor: EventDuration = .minutes(10), maxEventsPerSpan: Int = 4_096,
+            rememberedSpans: Int = 100_000, rememberFor: EventDuration = .minutes(24 * 60),
+            maxEventsPerSpan: Int = 4_096,
             maxBufferedLines: Int = 100_000
         ) {
             self.maxBufferedLines = maxBufferedLines

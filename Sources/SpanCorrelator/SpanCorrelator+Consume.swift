@@ -214,7 +214,9 @@ extension SpanCorrelator {
 
     mutating func makeChild(_ event: LogEvent, service: Int32, anchor: UInt64, time: EventTime?) -> ChildRecord {
         ChildRecord(
-            lineID: event.lineID, source: event.source.rawValue, service: service, anchor: anchor, time: time,
+            lineID: event.lineID,
+            eventID: event.extra.first { $0.name == "event_id" }.flatMap { Int(event.text($0.range) ?? "") },
+            source: event.source.rawValue, service: service, anchor: anchor, time: time,
             level: event.level, component: event.component.flatMap { components.intern(event.bytes($0)) } ?? -1,
             latencyMs: event.http?.latencyMs, status: event.http?.status,
             errorMessage: event.level?.isError == true ? SpanAccumulator.errorText(of: event) : nil)

@@ -176,7 +176,7 @@ extension SpanCorrelator {
         let component = child.component >= 0 ? components.names[Int(child.component)] : nil
         var attributes: [String: AttributeValue] = [:]
         attributes.reserveCapacity(8)
-        attributes[SpanAttributeKey.eventID] = .int(child.lineID)
+        attributes[SpanAttributeKey.eventID] = .int(child.eventID ?? child.lineID)
         if let level = child.level { attributes[SpanAttributeKey.level] = .string(level.description) }
         if let component { attributes[SpanAttributeKey.component] = .string(component) }
         if let latency = child.latencyMs { attributes[SpanAttributeKey.latencyMs] = .double(latency) }

@@ -62,3 +62,42 @@ import TraceTailCore
         #expect(spans[0].end == ISO8601.parse("2026-07-01T10:00:00Z"))  // CEST is UTC+2
     }
 }
+
+@Suite struct ReplaySeedAndLoghubTests {
+    /// The seed's `LineId` is the `event_id` of a `span_per_event` child (not the file line).
+    @Test func spanPerEventChildrenCarryTheSeedLineId() throws {
+        let dir = try Repo.temporaryDirectory("seed-lineid")
+        let line =
+            #"{"LineId":1001,"Level":"INFO","Component":"nova.compute.manager","latency_ms":250,"status":200,"trace_id":1234567890,"span_id":1234567891,"timestamp":"2026-11-27T10:00:00.250Z"}"#
+        try (line + "\n").write(toFile: dir + "/events.jsonl", atomically: true, encoding: .utf8)
+        var config = TraceTailConfiguration()
+        config.correlation.spanPerEvent = true
+        let engine = try ReplayEngine(ReplayRequest(paths: [dir], configuration: config, patterns: try Repo.patterns()))
+        var children: [Span] = []
+        _ = try engine.run(emit: { if case .span(let s) = $0, s.name == "log_event" { children.append(s) } })
+        try #require(children.count == 1)
+        #expect(children[0].attributes["event_id"] == .int(1001))
+        #expect(children[0].attributes["level"] == .string("INFO"))
+        #expect(children[0].attributes["component"] == .string("nova.compute.manager"))
+        #expect(children[0].attributes["status"] == .int(200))
+        #expect(children[0].parentID == SpanID(1_234_567_891))
+    }
+
+    /// Loghub's real nova log: a periodic task reuses one request id for hours; its later lines
+    /// must become children of the one span, never a second span with the same id.
+    @Test func loghubReplayHasNoDuplicateSpans() throws {
+        let log = Repo.root.deletingLastPathComponent().appendingPathComponent("shared/data/loghub/OpenStack_2k.log")
+        let engine = try ReplayEngine(ReplayRequest(paths: [log.path], patterns: try Repo.patterns()))
+        var seen = Set<String>()
+        var duplicates: [String] = []
+        var services = Set<String>()
+        _ = try engine.run(emit: { record in
+            guard case .span(let s) = record, s.name == "openstack.request" else { return }
+            services.insert(s.service)
+            if !seen.insert("\(s.traceID)/\(s.spanID)").inserted { duplicates.append("\(s.spanID)") }
+        })
+        #expect(duplicates.isEmpty)
+        #expect(seen.count > 1000)
+        #expect(services == ["nova-api", "nova-compute", "nova-scheduler"])
+    }
+}
