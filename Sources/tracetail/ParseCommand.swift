@@ -28,8 +28,8 @@ struct Parse: ParsableCommand {
     @Argument(help: "The log file to parse.")
     var file: String
 
-    @Option(help: "Input format: oslo or json.")
-    var format: Format = .oslo
+    @Option(help: "Input format: oslo or json (default: detected from the first lines).")
+    var format: Format?
 
     @Option(help: "Output: jsonl (one JSON object per line) or text (aligned, for people).")
     var output: Output = .jsonl
@@ -47,9 +47,16 @@ struct Parse: ParsableCommand {
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
     }
 
+    /// The file's format from its first lines; CTA event files parse as JSON log events.
+    private func detectFormat() -> LogFormat {
+        let detected = (try? ReplayEngine.detectFormat(file)) ?? .oslo
+        return detected == .oslo ? .oslo : .json
+    }
+
     func run() throws {
         let set = try PatternDirectory.compile(patterns)
-        var parser = try LineParser(format: format.logFormat, patterns: set, maxLineBytes: maxLineBytes)
+        var parser = try LineParser(
+            format: format?.logFormat ?? detectFormat(), patterns: set, maxLineBytes: maxLineBytes)
         let reader: LineReader
         do {
             reader = try LineReader(path: file, maxLineBytes: maxLineBytes)

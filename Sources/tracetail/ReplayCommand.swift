@@ -86,7 +86,8 @@ extension Tracetail {
                     let result = try engine.run(emit: { try stream.writeLine($0.jsonLine) }, progress: bar.update)
                     try stream.flush()
                     bar.finish()
-                    _ = result
+                    // The records carry no counters; bad CTA lines are reported here, once each.
+                    for problem in result.totals.ctaEventProblems { printErr("tracetail: warning: \(problem)") }
                 case .none:
                     let result = try engine.run(emit: { _ in }, progress: bar.update)
                     bar.finish()

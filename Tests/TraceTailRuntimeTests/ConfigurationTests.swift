@@ -124,3 +124,60 @@ import TraceTailCore
         #expect(ISO8601.parse(text) == nil)
     }
 }
+
+@Suite struct ConfigurationValueTests {
+    static func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try TraceTailConfiguration.parse(yaml: yaml, file: "c.yaml")
+            return []
+        } catch {
+            return error.problems.map(\.description)
+        }
+    }
+
+    @Test func sinkAndControlValuesAreChecked() {
+        let p = Self.problems(
+            """
+            sinks:
+              - { type: datadog_agent, trace_port: 99999, dogstatsd_port: abc }
+              - { type: prometheus, listen: "1" }
+              - { type: otlp_http, endpoint: "localhost:4318", headers: "x" }
+              - { type: jsonl, path: "" }
+            control: { listen: nothere }
+            """)
+        #expect(p.count == 7)
+        #expect(p.contains { $0.hasPrefix("c.yaml:2:40: sinks[0].trace_port: `99999` is not a port") })
+        #expect(p.contains { $0.hasPrefix("c.yaml:2:63: sinks[0].dogstatsd_port:") })
+        #expect(p.contains { $0.hasPrefix("c.yaml:3:33: sinks[1].listen:") })
+        #expect(p.contains { $0.hasPrefix("c.yaml:4:34: sinks[2].endpoint:") })
+        #expect(p.contains { $0.hasPrefix("c.yaml:4:61: sinks[2].headers:") })
+        #expect(p.contains { $0.hasPrefix("c.yaml:5:26: sinks[3].path: must not be empty") })
+        #expect(p.contains { $0.hasPrefix("c.yaml:6:20: control.listen:") })
+    }
+
+    @Test func goodSinkValuesPass() {
+        #expect(
+            Self.problems(
+                """
+                sinks:
+                  - { type: datadog_agent, host: localhost, trace_port: 8126, dogstatsd_port: 8125 }
+                  - { type: prometheus, listen: "127.0.0.1:9464" }
+                  - { type: otlp_http, endpoint: "http://localhost:4318", headers: "a=b,c=d" }
+                control: { listen: "[::1]:8787" }
+                """
+            ).isEmpty)
+    }
+
+    @Test func duplicateKeysAndBrokenFlowsNameTheirLine() {
+        #expect(Self.problems("a: 1\na: 2\n") == ["c.yaml:1:1: (yaml): duplicate key `a` in one mapping"])
+        let p = Self.problems("metrics:\n  interval: [10s\n")
+        #expect(p.count == 1)
+        #expect(p.first?.hasPrefix("c.yaml:3:1: (yaml): invalid YAML: did not find expected") == true)
+        #expect(p.first?.contains("at line 2, column 13") == true)
+    }
+
+    @Test func explicitRunIDPinsTheRun() throws {
+        #expect(try TraceTailConfiguration.parse(yaml: "phase: { run_id: r9 }", file: "c.yaml").phase.runIDPinned)
+        #expect(try !TraceTailConfiguration.parse(yaml: "", file: "c.yaml").phase.runIDPinned)
+    }
+}

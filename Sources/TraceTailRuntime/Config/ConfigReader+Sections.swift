@@ -30,7 +30,9 @@ extension ConfigReader {
             case "sinks": readSinks(value, into: &c)
             case "control":
                 for (k, v) in entries(value, "control", allowed: ["listen"]) where k == "listen" {
-                    if let s = string(v, "control.listen") { c.controlListen = s }
+                    if let s = string(v, "control.listen"), listenAddressIsValid(s, node: v, path: "control.listen") {
+                        c.controlListen = s
+                    }
                 }
             default: break
             }
@@ -201,9 +203,51 @@ extension ConfigReader {
             }
             var settings: [String: String] = [:]
             for (key, value) in entries(item, base, allowed: ["type"] + allowed) where key != "type" {
-                if let s = string(value, "\(base).\(key)") { settings[key] = s }
+                let k = "\(base).\(key)"
+                if let s = string(value, k), sinkValueIsValid(s, key: key, node: value, path: k) { settings[key] = s }
             }
             c.sinks.append(.init(type: type, settings: settings))
         }
+    }
+
+    /// Checks a sink setting's value by its key; reports and returns false when it is bad.
+    mutating func sinkValueIsValid(_ value: String, key: String, node: Node, path: String) -> Bool {
+        switch key {
+        case "trace_port", "dogstatsd_port":
+            guard let port = Int(value), (1...65_535).contains(port) else {
+                problem(node, path, "`\(value)` is not a port (1–65535)")
+                return false
+            }
+        case "listen":
+            return listenAddressIsValid(value, node: node, path: path)
+        case "endpoint":
+            guard value.hasPrefix("http://") || value.hasPrefix("https://"), value.count > 8 else {
+                problem(node, path, "`\(value)` is not an http:// or https:// URL")
+                return false
+            }
+        case "headers":
+            let pairs = value.split(separator: ",")
+            guard pairs.allSatisfy({ $0.contains("=") && !$0.hasPrefix("=") }) else {
+                problem(node, path, "must be `name=value` pairs separated by commas")
+                return false
+            }
+        default:
+            guard !value.isEmpty else {
+                problem(node, path, "must not be empty")
+                return false
+            }
+        }
+        return true
+    }
+
+    /// `host:port` or `[v6]:port` with a port in 1–65535.
+    mutating func listenAddressIsValid(_ value: String, node: Node, path: String) -> Bool {
+        guard let colon = value.lastIndex(of: ":"), colon != value.startIndex,
+            let port = Int(value[value.index(after: colon)...]), (1...65_535).contains(port)
+        else {
+            problem(node, path, "`\(value)` is not host:port (e.g. 127.0.0.1:9464)")
+            return false
+        }
+        return true
     }
 }

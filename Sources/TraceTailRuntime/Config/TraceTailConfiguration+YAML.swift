@@ -39,18 +39,28 @@ struct ConfigReader {
             .init(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, key: key, message: message))
     }
 
+    /// A YAML syntax error as one problem at its position, phrased without libyaml's own
+    /// position prefix (`while parsing a flow sequence … : did not find expected ','`).
     func syntaxProblem(_ error: YamlError) -> ConfigurationError.Problem {
-        // YamlError's description already carries the line and a snippet.
-        var line = 0
-        var column = 0
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            line = mark.line
-            column = mark.column
-        default: break
+        func problem(_ mark: Mark?, _ text: String) -> ConfigurationError.Problem {
+            .init(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, key: "(yaml)", message: text)
         }
-        let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
-        return .init(file: file, line: line, column: column, key: "", message: "invalid YAML: \(message)")
+        func describe(_ context: YamlError.Context?, _ what: String) -> String {
+            guard let context else { return "invalid YAML: \(what)" }
+            return "invalid YAML: \(what) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+        }
+        switch error {
+        case .scanner(let context, let what, let mark, _), .parser(let context, let what, let mark, _),
+            .composer(let context, let what, let mark, _):
+            return problem(mark, describe(context, what))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            return problem(context.mark, "duplicate key \(keys) in one mapping")
+        case .reader(let what, _, _, _):
+            return problem(nil, "invalid YAML: \(what)")
+        default:
+            return problem(nil, "invalid YAML: \(error)")
+        }
     }
 
     /// The pairs of a mapping node, reporting any key outside `allowed`.

@@ -78,7 +78,9 @@ public struct ReplayEngine {
         return map
     }
 
-    static func detectFormat(_ path: String) throws(ReplayError) -> LogFormat {
+    /// The format of a file from its first non-blank lines (DESIGN §5 detection).
+    /// - Throws: `ReplayError` when the file cannot be opened.
+    public static func detectFormat(_ path: String) throws(ReplayError) -> LogFormat {
         var reader: LineReader
         do {
             reader = try LineReader(path: path, maxLineBytes: 64 * 1024)
@@ -300,6 +302,8 @@ extension ReplayEngine {
         totals.evicted = c.evicted
         totals.continuationLines = c.continuationAttached
         totals.idlessDropped = c.idlessDropped
+        totals.orphanContinuations = c.orphanContinuations
+        totals.truncated = parse.truncated
         return ReplayResult(totals: totals, summary: aggregator.summary, parse: parse, correlation: c)
     }
 

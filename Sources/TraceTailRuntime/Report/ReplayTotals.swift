@@ -19,6 +19,10 @@ public struct ReplayTotals: Sendable, Hashable {
     public var unmatched: [String: Int]
     /// Traceback/continuation lines attached to the previous event of their pid.
     public var continuationLines: Int
+    /// Continuation-shaped lines with no previous event of their pid to join (dropped).
+    public var orphanContinuations: Int = 0
+    /// Lines longer than `max_line_bytes`, cut there (still parsed).
+    public var truncated: Int = 0
     /// Lines with neither trace context nor request id that joined no span.
     public var idlessDropped: Int
     /// Problems with CTA event lines, each `file:line: message`.

@@ -19,6 +19,8 @@ extension TextReport {
         row("evicted", t.evicted, "spans emitted early (max_open_spans)")
         row("continuation", t.continuationLines, "traceback lines attached")
         row("idless", t.idlessDropped, "lines with no request id, dropped")
+        row("orphans", t.orphanContinuations, "continuation lines with nothing to join, dropped")
+        row("truncated", t.truncated, "lines cut at max_line_bytes")
         let reasons = t.unmatched.keys.sorted().map { "\(ReportFormat.oneLine($0, limit: 40)) \(t.unmatched[$0]!)" }
         row("unmatched", t.unmatchedTotal, reasons.joined(separator: ", "))
         row("cta problems", t.ctaEventProblems.count)
