@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo of the README quick start: replays the bundled samples/ (a simulated 30-minute nova
+# The demo of the README quick start: replays the bundled samples/ (a simulated 20-minute nova
 # run with an incident, the CTA agent's fix and the recovery) and prints the trace trees and
 # the before/after report. Extra arguments go to `tracetail replay` (e.g. --output html --out r.html).
 set -euo pipefail
