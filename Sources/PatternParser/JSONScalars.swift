@@ -44,18 +44,7 @@ enum JSONScalars {
     }
 
     /// An unsigned decimal that fits 64 bits; nil on any other byte, overflow or empty input.
-    static func decimal<C: Collection<UInt8>>(_ bytes: C) -> UInt64? {
-        guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
-        var v: UInt64 = 0
-        for byte in bytes {
-            guard byte >= 0x30, byte <= 0x39 else { return nil }
-            let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(UInt64(byte - 0x30))
-            guard !o1, !o2 else { return nil }
-            v = a
-        }
-        return v
-    }
+    static func decimal<C: Collection<UInt8>>(_ bytes: C) -> UInt64? { Decimal64.parse(bytes) }
 
     /// 1…`maxDigits` hex digits (≤ 32) as a 128-bit value; nil for other input.
     static func hex(_ bytes: ArraySlice<UInt8>, maxDigits: Int) -> (high: UInt64, low: UInt64)? {
