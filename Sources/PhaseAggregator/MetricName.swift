@@ -13,7 +13,7 @@ public enum MetricName {
     public static let requests = "cta.requests"
     /// Distribution: one value (ms) per span.
     public static let requestLatency = "cta.request.latency"
-    /// Count: tags `incident_type`, `status` (detected/resolved), `run_id`, `service`.
+    /// Count: tags `incident_type`, `status` (detected/resolved), `run_id` (the event adds `service`).
     public static let incidents = "cta.incidents.detected"
     /// Gauge: MTTR in seconds; tags `service`, `method`, `run_id`.
     public static let mttr = "cta.mttr_seconds"
