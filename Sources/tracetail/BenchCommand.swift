@@ -261,6 +261,7 @@ struct Bench: ParsableCommand {
                 line += i == row.count - 1 ? cell : i == 0 ? cell + pad : pad + cell
                 if i < row.count - 1 { line += "  " }
             }
+            while line.hasSuffix(" ") { line.removeLast() }
             print(line)
             if n == 0 { print(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))) }
         }
