@@ -8,7 +8,6 @@ extension PhaseAggregator {
     mutating func consumeSpan(_ input: Span, into output: inout [OutputRecord]) {
         var span = input
         let state = timeline.state(at: span.start)
-        span.attributes.reserveCapacity(span.attributes.count + 2)
         span.attributes["phase"] = .string(state.phase.rawValue)
         span.attributes["run_id"] = .string(state.runID)
         output.append(.span(span))

@@ -25,7 +25,7 @@ struct EmittedRecord {
 /// (`rememberFor` after the group's last line). A line for a forgotten group opens a new one
 /// (a duplicate span with the same deterministic ids, which downstream stores de-duplicate).
 struct EmittedMemory {
-    private var records: [GroupKey: EmittedRecord] = [:]
+    private var records = GroupKeyTable<EmittedRecord>()
     private var ringKeys: [GroupKey] = []
     private var ringTimes: [EventTime] = []
     private var ringSequences: [UInt64] = []
@@ -38,7 +38,7 @@ struct EmittedMemory {
 
     var count: Int { records.count }
 
-    func lookup(_ key: GroupKey) -> EmittedRecord? { records[key] }
+    func lookup(_ key: GroupKey) -> EmittedRecord? { records.find(key) }
 
     /// Remembers `key`, forgetting the oldest entry when full.
     mutating func remember(_ key: GroupKey, _ record: EmittedRecord, lastActive: EventTime) {
@@ -47,7 +47,7 @@ struct EmittedMemory {
         var record = record
         record.sequence = nextSequence
         nextSequence &+= 1
-        records[key] = record
+        records.set(key, record)
         let slot = (ringHead + ringCount) % capacity
         if slot == ringKeys.count {
             ringKeys.append(key)
@@ -70,7 +70,7 @@ struct EmittedMemory {
     private mutating func forgetOldest() {
         let key = ringKeys[ringHead]
         // A key emitted again after being forgotten has a newer record; keep that one.
-        if records[key]?.sequence == ringSequences[ringHead] { records[key] = nil }
+        if records.find(key)?.sequence == ringSequences[ringHead] { records.remove(key) }
         ringHead = (ringHead + 1) % capacity
         ringCount -= 1
     }

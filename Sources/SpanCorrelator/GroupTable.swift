@@ -26,7 +26,7 @@ struct GroupTable {
     private var freeGroups: [Int32] = []
     private(set) var spans: [SpanAccumulator] = []
     private var freeSpans: [Int32] = []
-    private var index: [GroupKey: Int32] = [:]
+    private var index = GroupKeyTable<Int32>()
     /// Least recently active group, or -1.
     private(set) var head: Int32 = -1
     /// Most recently active group, or -1.
@@ -37,7 +37,7 @@ struct GroupTable {
     var isEmpty: Bool { head < 0 }
     var openGroups: Int { index.count }
 
-    func find(_ key: GroupKey) -> Int32? { index[key] }
+    func find(_ key: GroupKey) -> Int32? { index.find(key) }
 
     subscript(group g: Int32) -> OpenGroup {
         get { groups[Int(g)] }
@@ -59,7 +59,7 @@ struct GroupTable {
             g = Int32(groups.count)
             groups.append(OpenGroup(key: key, lastActive: time))
         }
-        index[key] = g
+        index.set(key, g)
         linkAtTail(g)
         return g
     }
@@ -103,7 +103,7 @@ struct GroupTable {
     mutating func remove(_ g: Int32) -> (group: OpenGroup, spans: [SpanAccumulator]) {
         let group = groups[Int(g)]
         unlink(g)
-        index[group.key] = nil
+        index.remove(group.key)
         var out: [SpanAccumulator] = []
         out.reserveCapacity(Int(group.spanCount))
         var s = group.firstSpan

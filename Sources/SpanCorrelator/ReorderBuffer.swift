@@ -76,10 +76,16 @@ struct ReorderBuffer {
         } else {
             entry = heapPop()
         }
-        // `take()` moves the event out: no copy, no retain/release of its storage.
-        let event = events[Int(entry.slot)].take()
         freeSlots.append(entry.slot)
-        return event
+        // Move the event out through the buffer (one copy, no retain/release of its storage)
+        // and leave `nil` behind; `Optional.take()` on an array element copies it four times.
+        let slot = Int(entry.slot)
+        return events.withUnsafeMutableBufferPointer { buffer in
+            let pointer = buffer.baseAddress! + slot
+            let event = pointer.move()
+            pointer.initialize(to: nil)
+            return event
+        }
     }
 
     private mutating func heapPush(_ entry: Entry) {

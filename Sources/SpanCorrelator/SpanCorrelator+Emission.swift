@@ -114,31 +114,35 @@ extension SpanCorrelator {
     ) {
         let serviceName = serviceName(a.service)
         let component = a.component >= 0 ? components.names[Int(a.component)] : nil
-        var attributes: [String: AttributeValue] = [:]
+        // Keys in sorted order, so each one is an append (`SpanAttributes` keeps key order);
+        // room for the aggregator's `phase` and `run_id`.
+        var attributes = SpanAttributes()
         attributes.reserveCapacity(14)
-        if let requestID { attributes[SpanAttributeKey.requestID] = .string(UUIDText.requestID(requestID)) }
+        if let message = a.errorMessage { attributes[SpanAttributeKey.errorMessage] = .string(message) }
+        if let file = fileName(source: a.first.source) { attributes[SpanAttributeKey.file] = .string(file) }
         if let globalID { attributes[SpanAttributeKey.globalRequestID] = .string(UUIDText.requestID(globalID)) }
         var resource: String?
         if let request = a.request {
-            if let method = request.method { attributes[SpanAttributeKey.httpMethod] = .string(method) }
-            if let status = request.status { attributes[SpanAttributeKey.httpStatusCode] = .int(status) }
+            var route: String?
             if let path = request.path {
-                let route = ResourceTemplate.route(path)
-                attributes[SpanAttributeKey.httpURL] = .string(path)
-                attributes[SpanAttributeKey.httpRoute] = .string(route)
+                let templated = ResourceTemplate.route(path)
+                route = templated
                 if let method = request.method, !method.isEmpty {
-                    resource = method + " " + route
+                    resource = method + " " + templated
                 } else {
-                    resource = route
+                    resource = templated
                 }
             }
+            if let method = request.method { attributes[SpanAttributeKey.httpMethod] = .string(method) }
+            if let route { attributes[SpanAttributeKey.httpRoute] = .string(route) }
+            if let status = request.status { attributes[SpanAttributeKey.httpStatusCode] = .int(status) }
+            if let path = request.path { attributes[SpanAttributeKey.httpURL] = .string(path) }
         }
         if let instance = a.instance { attributes[SpanAttributeKey.instanceID] = .string(instance.description) }
-        if let pid = a.firstPid { attributes[SpanAttributeKey.pid] = .int(pid) }
         attributes[SpanAttributeKey.lineCount] = .int(a.lineCount)
-        if let message = a.errorMessage { attributes[SpanAttributeKey.errorMessage] = .string(message) }
         attributes[SpanAttributeKey.lineID] = .int(a.first.line)
-        if let file = fileName(source: a.first.source) { attributes[SpanAttributeKey.file] = .string(file) }
+        if let pid = a.firstPid { attributes[SpanAttributeKey.pid] = .int(pid) }
+        if let requestID { attributes[SpanAttributeKey.requestID] = .string(UUIDText.requestID(requestID)) }
         let start = a.start
         output.append(
             Span(
@@ -174,16 +178,17 @@ extension SpanCorrelator {
         hash.add(decimal: child.lineID)
         let serviceName = serviceName(child.service)
         let component = child.component >= 0 ? components.names[Int(child.component)] : nil
-        var attributes: [String: AttributeValue] = [:]
-        attributes.reserveCapacity(8)
-        attributes[SpanAttributeKey.eventID] = .int(child.eventID ?? child.lineID)
-        if let level = child.level { attributes[SpanAttributeKey.level] = .string(level.description) }
+        // Keys in sorted order (each set is an append); room for `phase` and `run_id`.
+        var attributes = SpanAttributes()
+        attributes.reserveCapacity(10)
         if let component { attributes[SpanAttributeKey.component] = .string(component) }
-        if let latency = child.latencyMs { attributes[SpanAttributeKey.latencyMs] = .double(latency) }
-        if let status = child.status { attributes[SpanAttributeKey.status] = .int(status) }
         if let message = child.errorMessage { attributes[SpanAttributeKey.errorMessage] = .string(message) }
+        attributes[SpanAttributeKey.eventID] = .int(child.eventID ?? child.lineID)
         if let file = fileName(source: child.source) { attributes[SpanAttributeKey.file] = .string(file) }
         if late { attributes[SpanAttributeKey.late] = .bool(true) }
+        if let latency = child.latencyMs { attributes[SpanAttributeKey.latencyMs] = .double(latency) }
+        if let level = child.level { attributes[SpanAttributeKey.level] = .string(level.description) }
+        if let status = child.status { attributes[SpanAttributeKey.status] = .int(status) }
         let end = child.time ?? fallbackTime
         var duration: Int64 = 0
         if let latency = child.latencyMs, latency.isFinite, latency > 0, child.time != nil {

@@ -37,9 +37,10 @@ extension Span {
         w.bool(error)
         w.key("attributes")
         w.beginObject()
-        for key in attributes.keys.sorted() {
+        // Already in key order.
+        attributes.forEachSorted { key, value in
             w.key(key)
-            w.attribute(attributes[key]!)
+            w.attribute(value)
         }
         w.endObject()
         w.endObject()

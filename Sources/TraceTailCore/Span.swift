@@ -33,11 +33,11 @@ public struct Span: Sendable, Hashable {
     /// Status ≥ 500 or an ERROR/CRITICAL line.
     public var error: Bool
     /// `request_id`, `http.status_code`, `phase`, `run_id`, … Rendered with sorted keys.
-    public var attributes: [String: AttributeValue]
+    public var attributes: SpanAttributes
 
     public init(
         traceID: TraceID, spanID: SpanID, parentID: SpanID?, service: String, name: String, resource: String,
-        start: EventTime, durationNanoseconds: Int64, error: Bool, attributes: [String: AttributeValue] = [:]
+        start: EventTime, durationNanoseconds: Int64, error: Bool, attributes: SpanAttributes = [:]
     ) {
         self.traceID = traceID
         self.spanID = spanID
@@ -49,6 +49,17 @@ public struct Span: Sendable, Hashable {
         self.durationNanoseconds = durationNanoseconds
         self.error = error
         self.attributes = attributes
+    }
+
+    /// Creates a span from a dictionary of attributes.
+    public init(
+        traceID: TraceID, spanID: SpanID, parentID: SpanID?, service: String, name: String, resource: String,
+        start: EventTime, durationNanoseconds: Int64, error: Bool, attributes: [String: AttributeValue]
+    ) {
+        self.init(
+            traceID: traceID, spanID: spanID, parentID: parentID, service: service, name: name, resource: resource,
+            start: start, durationNanoseconds: durationNanoseconds, error: error,
+            attributes: SpanAttributes(attributes))
     }
 
     /// `start + duration`.

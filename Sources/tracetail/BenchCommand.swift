@@ -1,20 +1,28 @@
 import ArgumentParser
 import Foundation
+import LogSimulator
 import PatternParser
 import TraceTailCore
 import TraceTailRuntime
 
-/// `tracetail bench`: parse throughput on a generated nova file, beside `pcre2grep -c`.
+/// `tracetail bench`: one honest side-by-side on the same generated input — `pcre2grep -c` with
+/// the oslo line rule, tracetail's parse stage alone, and the whole replay pipeline with its
+/// output discarded. The input is a nova log directory written by the project's own
+/// `LogSimulator`, scaled to about `--lines` lines.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Generate a realistic nova log and time parsing it, side by side with pcre2grep -c."
-    )
+        abstract: "Time pcre2grep -c, tracetail's parser and the full replay on one simulated nova log directory.",
+        discussion: """
+            Rates are reported per wall second and per CPU second (the machine may be shared: CPU \
+            time is the fairer figure). Each measurement is repeated --runs times; the best wall and \
+            the best CPU time are reported.
+            """)
 
-    @Option(help: "Number of lines to generate.")
+    @Option(help: "About this many log lines are generated (the simulated duration is scaled to it).")
     var lines: Int = 1_000_000
 
-    @Option(help: "Directory for the generated file.")
+    @Option(help: "Directory for the generated log directory.")
     var dir: String = "/tmp/tracetail-bench"
 
     @Option(help: "Directory of *.grok pattern files (default: ./patterns, else the repository's patterns/).")
@@ -23,104 +31,246 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed repetitions of each measurement; the best is reported.")
     var runs: Int = 3
 
-    @Flag(help: "Reuse an existing generated file of the same line count instead of writing it again.")
+    @Flag(help: "Reuse the generated directory when it was made for the same --lines.")
     var reuse = false
 
-    @Flag(help: "Time only tracetail's parse (skip pcre2grep).")
+    @Option(help: "Measure only these, comma-separated: grep, parse, replay (default: all).")
+    var only: String = "grep,parse,replay"
+
+    @Flag(help: "Same as --only parse.")
     var parseOnly = false
+
+    /// Simulated client requests per second; the duration is scaled to reach `--lines`.
+    static let rate = 100.0
+    static let seed: UInt64 = 42
 
     func validate() throws {
         guard lines > 0 else { throw ValidationError("--lines must be positive") }
         guard runs > 0 else { throw ValidationError("--runs must be positive") }
+        let known: Set<String> = ["grep", "parse", "replay"]
+        for name in selected where !known.contains(name) {
+            throw ValidationError("--only: unknown measurement '\(name)' (grep, parse, replay)")
+        }
+    }
+
+    private var selected: [String] {
+        parseOnly ? ["parse"] : only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     func run() throws {
         let set = try PatternDirectory.compile(patterns)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/nova-bench.log"
-        let size: Int
-        if reuse, let existing = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int {
-            size = existing
-        } else {
-            var generator = NovaLogGenerator(seed: 42)
-            size = try generator.write(lines: lines, to: path)
+        let input = try prepareInput()
+        print(
+            "input: \(dir)  \(input.logFiles.count) log files  \(input.lines) lines  "
+                + "\(format(Double(input.bytes) / 1e6, 1)) MB  (LogSimulator rate \(Int(Self.rate))/s, "
+                + "\(input.durationSeconds) s, seed \(Self.seed))")
+        var rows: [Row] = []
+        if selected.contains("grep") {
+            if let row = try measureGrep(input, set) { rows.append(row) }
         }
-        print("file: \(path)  \(lines) lines  \(format(Double(size) / 1e6)) MB")
+        if selected.contains("parse") { rows.append(try measureParse(input, set)) }
+        if selected.contains("replay") { rows.append(try measureReplay(input, set)) }
+        printTable(rows, input: input)
+    }
 
-        var best = Double.infinity
-        var bestCPU = Double.infinity
-        var counters = ParseCounters()
+    // MARK: Input
+
+    struct Input {
+        var logFiles: [String]
+        var lines: Int
+        var bytes: Int
+        var durationSeconds: Int64
+    }
+
+    /// Writes (or reuses) the simulated directory. The duration is calibrated on a one-minute
+    /// run at the same rate, so `--lines` is met within a few percent whatever the line mix.
+    private func prepareInput() throws -> Input {
+        let meta = dir + "/bench.meta"
+        if reuse, let text = try? String(contentsOfFile: meta, encoding: .utf8) {
+            let fields = Dictionary(
+                uniqueKeysWithValues: text.split(whereSeparator: \.isWhitespace).compactMap { word -> (String, Int)? in
+                    let parts = word.split(separator: "=")
+                    guard parts.count == 2, let v = Int(parts[1]) else { return nil }
+                    return (String(parts[0]), v)
+                })
+            let files = logFiles()
+            if fields["target"] == lines, let l = fields["lines"], let b = fields["bytes"],
+                let d = fields["duration"].map(Int64.init),
+                !files.isEmpty
+            {
+                return Input(logFiles: files, lines: l, bytes: b, durationSeconds: d)
+            }
+        }
+        // Same shape as the real run (incident in the middle third), so the line mix matches.
+        let probeSeconds: Int64 = 180
+        let perProbe = max(1, LogSimulator.generate(Self.simulation(seconds: probeSeconds)).count)
+        let seconds = max(probeSeconds, Int64((Double(lines) / Double(perProbe) * Double(probeSeconds)).rounded()))
+        let configuration = Self.simulation(seconds: seconds)
+        let start = ContinuousClock.now
+        let summary = try SimulationWriter(directory: dir).writeAll(configuration)
+        var lineCount = 0
+        var byteCount = 0
+        for (file, n) in summary.lines where file.fileName.hasSuffix(".log") {
+            lineCount += n
+            byteCount += summary.bytes[file] ?? 0
+        }
+        print("generated in \(format(self.seconds(ContinuousClock.now - start), 1)) s")
+        try "target=\(lines) lines=\(lineCount) bytes=\(byteCount) duration=\(seconds)\n".write(
+            toFile: meta, atomically: true, encoding: .utf8)
+        return Input(logFiles: logFiles(), lines: lineCount, bytes: byteCount, durationSeconds: seconds)
+    }
+
+    /// A run of `seconds` with the incident in its middle third (the `simulate` default shape).
+    static func simulation(seconds: Int64) -> SimulationConfiguration {
+        let third = EventDuration.seconds(seconds / 3)
+        return SimulationConfiguration(
+            duration: .seconds(seconds), rate: rate, seed: seed, incident: IncidentWindow(start: third, length: third))
+    }
+
+    /// The simulated log files present in `dir` (other files there are ignored).
+    private func logFiles() -> [String] {
+        SimulatedFile.allCases.map(\.fileName).filter { $0.hasSuffix(".log") }.sorted().map { dir + "/" + $0 }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Every simulated file, CTA events included: what the replay reads.
+    private func allFiles() -> [String] {
+        SimulatedFile.allCases.map { dir + "/" + $0.fileName }.filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    // MARK: Measurements
+
+    struct Row {
+        var label: String
+        var lines: Int
+        var bytes: Int
+        var wall: Double
+        var cpu: Double
+        var note: String
+    }
+
+    /// Best wall and best CPU time of `runs` calls of `body`; CPU of this process or its children.
+    private func time<T>(children: Bool = false, _ body: () throws -> T) rethrows -> (wall: Double, cpu: Double, T) {
+        var wall = Double.infinity
+        var cpu = Double.infinity
+        var last: T?
         for _ in 0..<runs {
+            let who = children ? RUSAGE_CHILDREN : RUSAGE_SELF
             let start = ContinuousClock.now
-            let cpuStart = cpuSeconds(RUSAGE_SELF)
-            counters = try parseOnce(path, set)
-            bestCPU = min(bestCPU, cpuSeconds(RUSAGE_SELF) - cpuStart)
-            best = min(best, seconds(ContinuousClock.now - start))
+            let cpuStart = cpuSeconds(who)
+            last = try body()
+            cpu = min(cpu, cpuSeconds(who) - cpuStart)
+            wall = min(wall, seconds(ContinuousClock.now - start))
         }
-        report("tracetail parse (1 core)", best, cpu: bestCPU, size: size, note: describe(counters))
-        if parseOnly { return }
+        return (wall, cpu, last!)
+    }
 
-        // pcre2grep on the same file with our first line rule, expanded, as its one regex.
-        let rule = set.rules.first { $0.kind == .line }!
+    /// `pcre2grep -c` over the same files with the first oslo line rule, expanded, as its one regex.
+    private func measureGrep(_ input: Input, _ set: PatternSet) throws -> Row? {
+        guard let rule = set.rules.first(where: { $0.kind == .line && $0.formats.contains("oslo") }) else { return nil }
         let pattern = "(?s)^" + rule.expandedPattern
-        var grepBest = Double.infinity
-        var grepCPU = Double.infinity
-        var grepCount = ""
-        for _ in 0..<runs {
-            let start = ContinuousClock.now
-            let cpuStart = cpuSeconds(RUSAGE_CHILDREN)
-            guard let out = runPCRE2Grep(pattern: pattern, path: path) else {
-                print("pcre2grep: not available (apt-get install pcre2-utils)")
-                return
-            }
-            grepBest = min(grepBest, seconds(ContinuousClock.now - start))
-            grepCPU = min(grepCPU, cpuSeconds(RUSAGE_CHILDREN) - cpuStart)
-            grepCount = out
+        let (wall, cpu, out) = time(children: true) { runPCRE2Grep(pattern: pattern, paths: input.logFiles) }
+        guard let out else {
+            print("pcre2grep: not available (apt-get install pcre2-utils)")
+            return nil
         }
-        report("pcre2grep -c (rule \(rule.name))", grepBest, cpu: grepCPU, size: size, note: "count \(grepCount)")
-        print("ratio (CPU time): tracetail parse takes \(format(bestCPU / grepCPU))× the time of pcre2grep -c")
+        return Row(
+            label: "pcre2grep -c (rule \(rule.name))", lines: input.lines, bytes: input.bytes, wall: wall, cpu: cpu,
+            note: "matched \(out)")
     }
 
-    private func parseOnce(_ path: String, _ set: PatternSet) throws -> ParseCounters {
-        var parser = try LineParser(format: .oslo, patterns: set)
-        let reader = try LineReader(path: path)
-        var batch = LineBatch()
-        var checksum = 0
-        while try reader.next(into: &batch) {
-            for i in 0..<batch.count {
-                let event = parser.parse(batch[i], source: SourceID(0), lineID: batch.lines[i].number)
-                checksum &+= event.http?.status ?? 0
+    /// Reader + `LineParser` over every log file: every field and the timestamp converted.
+    private func measureParse(_ input: Input, _ set: PatternSet) throws -> Row {
+        let (wall, cpu, counters) = try time { () throws -> ParseCounters in
+            var total = ParseCounters()
+            var checksum = 0
+            for path in input.logFiles {
+                var parser = try LineParser(format: .oslo, patterns: set)
+                let reader = try LineReader(path: path)
+                var batch = LineBatch()
+                while try reader.next(into: &batch) {
+                    for i in 0..<batch.count {
+                        let event = parser.parse(batch[i], source: SourceID(0), lineID: batch.lines[i].number)
+                        checksum &+=
+                            (event.http?.status ?? 0) &+ Int(truncatingIfNeeded: event.timestamp?.nanoseconds ?? 0)
+                    }
+                }
+                total = total + parser.counters
             }
+            precondition(checksum != 1)  // keeps the work observable
+            return total
         }
-        precondition(checksum != -1)  // keep the work observable
-        return parser.counters
+        return Row(
+            label: "tracetail parse", lines: counters.lines, bytes: input.bytes, wall: wall, cpu: cpu,
+            note: "matched \(counters.matched), continuations \(counters.continuations), "
+                + "unmatched \(counters.unmatchedTotal)")
     }
 
-    private func runPCRE2Grep(pattern: String, path: String) -> String? {
+    /// The whole replay (reader, merge, parser, correlator, aggregator) with every record discarded,
+    /// as `replay --output none` runs it.
+    private func measureReplay(_ input: Input, _ set: PatternSet) throws -> Row {
+        let request = ReplayRequest(paths: allFiles(), patterns: set)
+        let (wall, cpu, result) = try time { () throws -> ReplayResult in
+            let engine = try ReplayEngine(request)
+            var records = 0
+            let result = try engine.run(emit: { _ in records += 1 })
+            precondition(records >= 0)
+            return result
+        }
+        return Row(
+            label: "tracetail replay --output none", lines: result.totals.lines, bytes: input.bytes, wall: wall,
+            cpu: cpu, note: "spans \(result.totals.spans), traces \(result.totals.traces)")
+    }
+
+    private func runPCRE2Grep(pattern: String, paths: [String]) -> Int? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["pcre2grep", "-c", pattern, path]
+        process.arguments = ["pcre2grep", "-c", pattern] + paths
         let pipe = Pipe()
         process.standardOutput = pipe
         do { try process.run() } catch { return nil }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus <= 1 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // One `path:count` line per file.
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").reduce(0) { sum, line in
+            sum + (line.split(separator: ":").last.flatMap { Int($0) } ?? 0)
+        }
     }
 
-    private func describe(_ c: ParseCounters) -> String {
-        "matched \(c.matched), continuations \(c.continuations), unmatched \(c.unmatchedTotal)"
-    }
+    // MARK: Output
 
-    /// Wall time, plus CPU time and the rates it implies (per core: the machine may be shared).
-    private func report(_ label: String, _ secs: Double, cpu: Double, size: Int, note: String) {
-        let lps = Double(lines) / cpu / 1e6
-        let mbps = Double(size) / cpu / 1e6
-        print(
-            label.padding(toLength: 36, withPad: " ", startingAt: 0)
-                + "wall \(format(secs)) s  cpu \(format(cpu)) s  \(format(lps)) M lines/s/core  "
-                + "\(format(mbps)) MB/s/core  \(note)")
+    private func printTable(_ rows: [Row], input: Input) {
+        let header = [
+            "measurement", "lines", "wall s", "cpu s", "M lines/s", "M lines/s/core", "MB/s", "MB/s/core", "",
+        ]
+        var table = [header]
+        for r in rows {
+            table.append([
+                r.label, String(r.lines), format(r.wall, 3), format(r.cpu, 3),
+                format(Double(r.lines) / r.wall / 1e6, 2), format(Double(r.lines) / r.cpu / 1e6, 2),
+                format(Double(r.bytes) / r.wall / 1e6, 0), format(Double(r.bytes) / r.cpu / 1e6, 0), r.note,
+            ])
+        }
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in table { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        for (n, row) in table.enumerated() {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                line += i == row.count - 1 ? cell : i == 0 ? cell + pad : pad + cell
+                if i < row.count - 1 { line += "  " }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            print(line)
+            if n == 0 { print(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))) }
+        }
+        if let grep = rows.first(where: { $0.label.hasPrefix("pcre2grep") }) {
+            for r in rows where r.label != grep.label {
+                print("\(r.label): \(format(r.cpu / grep.cpu, 2))× the CPU time of pcre2grep -c")
+            }
+        }
+        print("(MB = bytes of the .log files; rates per core use CPU time, user + system)")
     }
 
     /// User + system CPU seconds of this process or of its waited-for children.
@@ -135,111 +285,5 @@ struct Bench: ParsableCommand {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    private func format(_ v: Double) -> String { String(format: "%.3f", v) }
-}
-
-/// Deterministic nova-api / nova-compute lines in today's and Loghub's shapes: request lines,
-/// contexts old and new, instance lines, `[-]`, and ERROR lines followed by tracebacks.
-struct NovaLogGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
-
-    private mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-
-    private mutating func uuid() -> String {
-        let a = next()
-        let b = next()
-        let h = Hex.string(a, digits: 16) + Hex.string(b, digits: 16)
-        let c = Array(h)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20])
-            + "-" + String(c[20..<32])
-    }
-
-    /// Writes the file and returns its size in bytes.
-    mutating func write(lines count: Int, to path: String) throws -> Int {
-        let user = "113d3a99c3da401fbd62cc2caa5b96d2"
-        let project = "54fadb412c4e40cdbaed9335e4c35a9e"
-        let instances = (0..<16).map { _ in uuid() }
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 270)
-        var written = 0
-        var millis: Int64 = 1_494_892_800_000  // 2017-05-16T00:00:00Z
-        var lineNo = 0
-        func ts(_ ms: Int64) -> String {
-            let c = CivilTime(EventTime(milliseconds: ms))
-            func p(_ v: Int, _ w: Int) -> String {
-                let s = String(v)
-                return String(repeating: "0", count: max(0, w - s.count)) + s
-            }
-            return
-                "\(p(c.year, 4))-\(p(c.month, 2))-\(p(c.day, 2)) \(p(c.hour, 2)):\(p(c.minute, 2)):\(p(c.second, 2)).\(p(c.nanosecond / 1_000_000, 3))"
-        }
-        while lineNo < count {
-            millis += Int64(next() % 40)
-            let time = ts(millis)
-            let kind = next() % 100
-            let req = "req-" + uuid()
-            let inst = instances[Int(next() % 16)]
-            var batch: [String]
-            switch kind {
-            case 0..<45:
-                let latency = Double(next() % 900_000) / 1e6 + 0.05
-                let status = next() % 20 == 0 ? 500 : 200
-                batch = [
-                    "nova-api.log.1.2017-05-16_13:53:08 \(time) 25746 INFO nova.osapi_compute.wsgi.server [\(req) \(user) \(project) - - -] 10.11.10.1 \"GET /v2/\(project)/servers/detail HTTP/1.1\" status: \(status) len: \(1800 + next() % 200) time: \(String(format: "%.7f", latency))"
-                ]
-            case 45..<55:
-                batch = [
-                    "\(time) 4242 INFO nova.api.openstack.requestlog [None \(req) admin demo - - default default] 10.0.0.1 \"POST /v2.1/servers HTTP/1.1\" status: 202 len: 1893 microversion: 2.1 time: 0.\(100 + next() % 800)"
-                ]
-            case 55..<80:
-                batch = [
-                    "nova-compute.log.1.2017-05-16_13:55:31 \(time) 2931 INFO nova.compute.manager [\(req) \(user) \(project) - - -] [instance: \(inst)] Took \(next() % 30).\(next() % 100) seconds to build instance."
-                ]
-            case 80..<90:
-                batch = [
-                    "nova-compute.log.1.2017-05-16_13:55:31 \(time) 2931 INFO nova.virt.libvirt.driver [-] [instance: \(inst)] Instance spawned successfully."
-                ]
-            case 90..<95:
-                batch = [
-                    "\(time) 2931 DEBUG nova.compute.resource_tracker [req-\(uuid()) \(req) - - - - -] Compute_service record updated for cp-1:cp-1 dd.trace_id=\(next() >> 1) dd.span_id=\(next() >> 1)"
-                ]
-            default:
-                batch = [
-                    "\(time) 2931 ERROR nova.compute.manager [\(req) \(user) \(project) - - -] [instance: \(inst)] Instance failed to spawn",
-                    "\(time) 2931 ERROR nova.compute.manager [instance: \(inst)] Traceback (most recent call last):",
-                    "\(time) 2931 ERROR nova.compute.manager [instance: \(inst)]   File \"/usr/lib/python3/dist-packages/nova/compute/manager.py\", line 2078, in _build_resources",
-                    "\(time) 2931 ERROR nova.compute.manager [instance: \(inst)] libvirt.libvirtError: internal error: process exited while connecting to monitor",
-                ]
-            }
-            for line in batch.prefix(count - lineNo) {
-                out.append(contentsOf: line.utf8)
-                out.append(0x0A)
-                lineNo += 1
-            }
-            if out.count > 8 << 20 {
-                written += out.count
-                try append(out, to: path, truncate: written == out.count)
-                out.removeAll(keepingCapacity: true)
-            }
-        }
-        try append(out, to: path, truncate: written == 0)
-        return written + out.count
-    }
-
-    private func append(_ bytes: [UInt8], to path: String, truncate: Bool) throws {
-        if truncate { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw ValidationError("cannot write \(path)")
-        }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(bytes))
-    }
+    private func format(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
 }

@@ -97,15 +97,18 @@ public struct ReplayEngine {
 }
 
 extension ReplayEngine {
-    /// One file being read: its reader, its decoder and the parsed lines not yet merged.
+    /// One file being read: its reader, its decoder and its next parsed line. Lines are parsed
+    /// one at a time, when the merge asks for the file's head, so an event goes from the parser
+    /// to the correlator while still in cache (a batch of parsed events is megabytes).
     final class Cursor {
         let source: ReplaySource
         let reader: LineReader
         var parser: LineParser?
         let cta = CTAEventDecoder()
         var batch = LineBatch()
-        var pending: [Item] = []
-        var next = 0
+        /// Next line of `batch` to parse.
+        var nextLine = 0
+        var head: Item?
         var lastTime = Int64.min
         var exhausted = false
 
@@ -124,21 +127,11 @@ extension ReplayEngine {
         /// Event time of the head item, or nil at end of file. Lines without a time (continuations,
         /// garbage) sort at the time of the line before them, so they stay next to it.
         func headTime() throws(ReplayError) -> Int64? {
-            if next == pending.count {
-                try refill()
-                if pending.isEmpty { return nil }
+            if head == nil {
+                try advance()
+                if head == nil { return nil }
             }
-            return lastTimeOf(pending[next])
-        }
-
-        func pop() -> Item {
-            let item = pending[next]
-            next += 1
-            return item
-        }
-
-        private func lastTimeOf(_ item: Item) -> Int64 {
-            switch item {
+            switch head! {
             case .log(let e): if let t = e.timestamp { lastTime = t.nanoseconds }
             case .cta(let e): lastTime = e.timestamp.nanoseconds
             case .problem: break
@@ -146,30 +139,37 @@ extension ReplayEngine {
             return lastTime
         }
 
-        private func refill() throws(ReplayError) {
-            pending.removeAll(keepingCapacity: true)
-            next = 0
-            guard !exhausted else { return }
-            let more: Bool
-            do {
-                more = try reader.next(into: &batch)
-            } catch {
-                throw ReplayError("\(error)")
-            }
-            guard more else {
-                exhausted = true
-                return
-            }
-            for (i, line) in batch.lines.enumerated() {
+        func pop() -> Item { head.take()! }
+
+        /// Parses the next line into `head`, reading a new batch when this one is used up.
+        private func advance() throws(ReplayError) {
+            while head == nil {
+                if nextLine == batch.count {
+                    guard !exhausted else { return }
+                    let more: Bool
+                    do {
+                        more = try reader.next(into: &batch)
+                    } catch {
+                        throw ReplayError("\(error)")
+                    }
+                    nextLine = 0
+                    guard more else {
+                        exhausted = true
+                        return
+                    }
+                }
+                let i = nextLine
+                nextLine += 1
+                let line = batch.lines[i]
                 let bytes = batch[i]
                 if parser != nil {
-                    let event = parser!.parse(bytes, source: source.id, lineID: line.number, truncated: line.truncated)
-                    pending.append(.log(event))
+                    head = .log(
+                        parser!.parse(bytes, source: source.id, lineID: line.number, truncated: line.truncated))
                 } else {
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
                     switch cta.decode(bytes, origin: "\(source.path):\(line.number)") {
-                    case .success(let e): pending.append(.cta(e))
-                    case .failure(let p): pending.append(.problem(p.description))
+                    case .success(let e): head = .cta(e)
+                    case .failure(let p): head = .problem(p.description)
                     }
                 }
             }
