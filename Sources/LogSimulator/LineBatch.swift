@@ -10,6 +10,14 @@ struct LineBatch: Sendable {
         lines.append((time, file, text))
     }
 
+    /// Adds one oslo.log record of `file`, printed at `time` (see `OsloFormat.line`).
+    mutating func log(
+        _ file: SimulatedFile, _ time: EventTime, pid: Int, _ level: String, _ logger: String,
+        context: RequestContext?, instance: UUID128? = nil, _ message: String
+    ) {
+        add(file, time, OsloFormat.line(time, pid: pid, level, logger, context: context, instance: instance, message))
+    }
+
     /// The latest time in the batch.
     var latest: EventTime? { lines.map(\.time).max() }
 }

@@ -83,11 +83,9 @@ extension LogSimulator {
     private mutating func notFound(_ call: APICall, cursor: inout Cursor, into batch: inout LineBatch) {
         cursor.advance(&rng, ms: 20...60)
         let id = call.path.split(separator: "/")[2]
-        batch.add(
-            .novaAPI, cursor.time,
-            OsloFormat.line(
-                cursor.time, pid: call.pid, "INFO", "nova.api.openstack.wsgi", context: call.context,
-                "HTTP exception thrown: Instance \(id) could not be found."))
+        batch.log(
+            .novaAPI, cursor.time, pid: call.pid, "INFO", "nova.api.openstack.wsgi", context: call.context,
+            "HTTP exception thrown: Instance \(id) could not be found.")
         cursor.advance(&rng, ms: 1...3)
         finishCall(call, cursor, status: 404, length: 111, into: &batch)
     }
@@ -106,20 +104,16 @@ extension LogSimulator {
         }
         let time = cursor.time
         let logger = "nova.api.openstack.wsgi"
-        batch.add(
-            .novaAPI, time,
-            OsloFormat.line(
-                time, pid: call.pid, "ERROR", logger, context: call.context, "Unexpected exception in API method"))
+        batch.log(
+            .novaAPI, time, pid: call.pid, "ERROR", logger, context: call.context, "Unexpected exception in API method")
         for text in Traceback.lines(route: call.route, poolExhausted: poolExhausted) {
             batch.add(.novaAPI, time, OsloFormat.exceptionLine(time, pid: call.pid, logger, text))
         }
         cursor.advance(&rng, ms: 1...2)
-        batch.add(
-            .novaAPI, cursor.time,
-            OsloFormat.line(
-                cursor.time, pid: call.pid, "INFO", logger, context: call.context,
-                "HTTP exception thrown: Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ "
-                    + "and attach the Nova API log if possible."))
+        batch.log(
+            .novaAPI, cursor.time, pid: call.pid, "INFO", logger, context: call.context,
+            "HTTP exception thrown: Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ "
+                + "and attach the Nova API log if possible.")
         cursor.advance(&rng, ms: 0...2)
         finishCall(call, cursor, status: 500, length: 216, into: &batch)
     }

@@ -15,65 +15,52 @@ extension LogSimulator {
         var c = Cursor(micros: time.nanoseconds / 1000, factor: 1)
         for offset in 0..<3 {
             let task = tasks[(tick * 3 + offset) % tasks.count]
-            batch.add(
-                .novaCompute, c.time,
-                OsloFormat.line(
-                    c.time, pid: pid, "DEBUG", "nova.compute.manager", context: nil, "Running periodic task \(task)"))
+            batch.log(
+                .novaCompute, c.time, pid: pid, "DEBUG", "nova.compute.manager", context: nil,
+                "Running periodic task \(task)")
             c.advance(&rng, ms: 0...3)
         }
         let audit = RequestContext(global: nil, request: newRequestID(), user: nil, project: nil)
         c.advance(&rng, ms: 5...20)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: pid, "INFO", "nova.compute.resource_tracker", context: audit,
-                "Auditing locally available compute resources for \(SimulationWorld.computeHost) "
-                    + "(node: \(SimulationWorld.computeNode))"))
+        batch.log(
+            .novaCompute, c.time, pid: pid, "INFO", "nova.compute.resource_tracker", context: audit,
+            "Auditing locally available compute resources for \(SimulationWorld.computeHost) "
+                + "(node: \(SimulationWorld.computeNode))")
         c.advance(&rng, ms: 300...900)
         let n = world.servers.count
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: pid, "INFO", "nova.compute.resource_tracker", context: audit,
-                "Final resource view: name=\(SimulationWorld.computeNode) phys_ram=257579MB used_ram=\(512 + 2048 * n)MB "
-                    + "phys_disk=1787GB used_disk=\(20 * n)GB total_vcpus=64 used_vcpus=\(n) pci_stats=[]"))
+        batch.log(
+            .novaCompute, c.time, pid: pid, "INFO", "nova.compute.resource_tracker", context: audit,
+            "Final resource view: name=\(SimulationWorld.computeNode) phys_ram=257579MB used_ram=\(512 + 2048 * n)MB "
+                + "phys_disk=1787GB used_disk=\(20 * n)GB total_vcpus=64 used_vcpus=\(n) pci_stats=[]")
         if tick % 10 == 0 {
             c.advance(&rng, ms: 10...40)
-            batch.add(
-                .novaCompute, c.time,
-                OsloFormat.line(
-                    c.time, pid: pid, "WARNING", "nova.compute.manager", context: nil,
-                    "While synchronizing instance power states, found \(n) instances in the database and "
-                        + "\(n + 1) instances on the hypervisor."))
+            batch.log(
+                .novaCompute, c.time, pid: pid, "WARNING", "nova.compute.manager", context: nil,
+                "While synchronizing instance power states, found \(n) instances in the database and "
+                    + "\(n + 1) instances on the hypervisor.")
         }
     }
 
     /// nova-scheduler's periodic host discovery (no context).
     mutating func schedulerPeriodicTasks(at time: EventTime, into batch: inout LineBatch) {
-        batch.add(
-            .novaScheduler, time,
-            OsloFormat.line(
-                time, pid: SimulationWorld.schedulerPID, "DEBUG", "nova.scheduler.manager", context: nil,
-                "Running periodic task SchedulerManager._discover_hosts_in_cells"))
+        batch.log(
+            .novaScheduler, time, pid: SimulationWorld.schedulerPID, "DEBUG", "nova.scheduler.manager", context: nil,
+            "Running periodic task SchedulerManager._discover_hosts_in_cells")
     }
 
     /// nova-conductor's periodic work (no context) and, once, oslo.messaging's call-queue warning.
     mutating func conductorPeriodicTasks(at time: EventTime, tick: Int, into batch: inout LineBatch) {
         let pid = rng.pick(SimulationWorld.conductorPIDs)
-        batch.add(
-            .novaConductor, time,
-            OsloFormat.line(
-                time, pid: pid, "DEBUG", "nova.conductor.manager", context: nil,
-                "Running periodic task ConductorManager._cleanup_stale_build_requests"))
+        batch.log(
+            .novaConductor, time, pid: pid, "DEBUG", "nova.conductor.manager", context: nil,
+            "Running periodic task ConductorManager._cleanup_stale_build_requests")
         if tick == 3 {
             var c = Cursor(micros: time.nanoseconds / 1000, factor: 1)
             c.advance(&rng, ms: 200...900)
-            batch.add(
-                .novaConductor, c.time,
-                OsloFormat.line(
-                    c.time, pid: pid, "WARNING", "oslo_messaging._drivers.amqpdriver", context: nil,
-                    "Number of call queues is 11, greater than warning threshold: 10. There could be a leak. "
-                        + "Increasing threshold to: 20"))
+            batch.log(
+                .novaConductor, c.time, pid: pid, "WARNING", "oslo_messaging._drivers.amqpdriver", context: nil,
+                "Number of call queues is 11, greater than warning threshold: 10. There could be a leak. "
+                    + "Increasing threshold to: 20")
         }
     }
 

@@ -16,43 +16,32 @@ extension LogSimulator {
         let node = SimulationWorld.computeNode
 
         c.advance(&rng, ms: 40...90)
-        batch.add(
-            .novaConductor, c.time,
-            OsloFormat.line(
-                c.time, pid: conductorPID, "INFO", "nova.conductor.manager", context: ctx, instance: server.id,
-                "Scheduling build of instance with image \(image) and flavor m1.small"))
+        batch.log(
+            .novaConductor, c.time, pid: conductorPID, "INFO", "nova.conductor.manager", context: ctx,
+            instance: server.id, "Scheduling build of instance with image \(image) and flavor m1.small")
         c.advance(&rng, ms: 10...30)
-        batch.add(
-            .novaScheduler, c.time,
-            OsloFormat.line(
-                c.time, pid: scheduler, "DEBUG", "nova.scheduler.manager", context: ctx,
-                "Starting to schedule for instances: ['\(server.id)']"))
+        batch.log(
+            .novaScheduler, c.time, pid: scheduler, "DEBUG", "nova.scheduler.manager", context: ctx,
+            "Starting to schedule for instances: ['\(server.id)']")
         c.advance(&rng, ms: 40...120)
-        batch.add(
-            .novaScheduler, c.time,
-            OsloFormat.line(
-                c.time, pid: scheduler, "DEBUG", "nova.scheduler.manager", context: ctx,
-                "Attempting to claim resources in the placement API for instance \(server.id)"))
+        batch.log(
+            .novaScheduler, c.time, pid: scheduler, "DEBUG", "nova.scheduler.manager", context: ctx,
+            "Attempting to claim resources in the placement API for instance \(server.id)")
         c.advance(&rng, ms: 20...60)
-        batch.add(
-            .novaScheduler, c.time,
-            OsloFormat.line(
-                c.time, pid: scheduler, "INFO", "nova.scheduler.filter_scheduler", context: ctx, instance: server.id,
-                "Selected host \(host) (node \(node)): 3 of 4 hosts passed the filters"))
+        batch.log(
+            .novaScheduler, c.time, pid: scheduler, "INFO", "nova.scheduler.filter_scheduler", context: ctx,
+            instance: server.id, "Selected host \(host) (node \(node)): 3 of 4 hosts passed the filters")
         c.advance(&rng, ms: 10...30)
-        batch.add(
-            .novaConductor, c.time,
-            OsloFormat.line(
-                c.time, pid: conductorPID, "DEBUG", "nova.conductor.manager", context: ctx, instance: server.id,
-                "Selected host: \(host); Selected node: \(node); Alternates: [('compute-02', "
-                    + "'compute-02.example.org'), ('compute-03', 'compute-03.example.org')]"))
+        batch.log(
+            .novaConductor, c.time, pid: conductorPID, "DEBUG", "nova.conductor.manager", context: ctx,
+            instance: server.id,
+            "Selected host: \(host); Selected node: \(node); Alternates: [('compute-02', "
+                + "'compute-02.example.org'), ('compute-03', 'compute-03.example.org')]")
         c.advance(&rng, ms: 20...50)
         let claimed = c.micros
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.claims", context: ctx, instance: server.id,
-                "Claim successful on node \(node)"))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.claims", context: ctx, instance: server.id,
+            "Claim successful on node \(node)")
 
         c.advance(&rng, ms: 5...15)
         glanceCall(
@@ -61,11 +50,9 @@ extension LogSimulator {
 
         c.advance(&rng, ms: 5...20)
         let spawnStart = c.micros
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.virt.libvirt.driver", context: ctx, instance: server.id,
-                "Creating image(s)"))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.virt.libvirt.driver", context: ctx, instance: server.id,
+            "Creating image(s)")
 
         c.advance(&rng, ms: 10...30)
         neutronCall(
@@ -77,38 +64,28 @@ extension LogSimulator {
             status: 200, length: 1200 + rng.int(in: 0...30), ms: 20...60, cursor: &c, into: &batch)
 
         c.advance(&rng, ms: 300...900)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.manager", context: nil, instance: server.id,
-                "VM Started (Lifecycle Event)"))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.manager", context: nil, instance: server.id,
+            "VM Started (Lifecycle Event)")
         c.advance(&rng, ms: 20...80)
         vifPlugged(server, cursor: &c, into: &batch)
         c.advance(&rng, ms: 100...300)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.manager", context: nil, instance: server.id,
-                "VM Resumed (Lifecycle Event)"))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.manager", context: nil, instance: server.id,
+            "VM Resumed (Lifecycle Event)")
         c.advance(&rng, ms: 2...8)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.virt.libvirt.driver", context: nil, instance: server.id,
-                "Instance spawned successfully."))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.virt.libvirt.driver", context: nil, instance: server.id,
+            "Instance spawned successfully.")
         c.advance(&rng, ms: 1...4)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
-                "Took \(OsloFormat.centiSeconds(micros: c.micros - spawnStart)) seconds to spawn the instance on "
-                    + "the hypervisor."))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
+            "Took \(OsloFormat.centiSeconds(micros: c.micros - spawnStart)) seconds to spawn the instance on "
+                + "the hypervisor.")
         c.advance(&rng, ms: 40...120)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
-                "Took \(OsloFormat.centiSeconds(micros: c.micros - claimed)) seconds to build instance."))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
+            "Took \(OsloFormat.centiSeconds(micros: c.micros - claimed)) seconds to build instance.")
         c.advance(&rng, ms: 10...40)
         finishCall(call, c, status: 202, length: 402 + rng.int(in: 0...12), into: &batch)
         world.servers.append(server)
@@ -121,36 +98,28 @@ extension LogSimulator {
         let compute = SimulationWorld.computePID
         c.advance(&rng, ms: 30...80)
         let terminating = c.micros
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
-                "Terminating instance"))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
+            "Terminating instance")
         c.advance(&rng, ms: 300...800)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.virt.libvirt.driver", context: nil, instance: server.id,
-                "Instance destroyed successfully."))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.virt.libvirt.driver", context: nil, instance: server.id,
+            "Instance destroyed successfully.")
         c.advance(&rng, ms: 1...5)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
-                "Took \(OsloFormat.centiSeconds(micros: c.micros - terminating)) seconds to destroy the instance on "
-                    + "the hypervisor."))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
+            "Took \(OsloFormat.centiSeconds(micros: c.micros - terminating)) seconds to destroy the instance on "
+                + "the hypervisor.")
         c.advance(&rng, ms: 10...30)
         let deallocating = c.micros
         neutronCall(
             from: ctx, method: "DELETE", path: "/v2.0/ports/\(server.port)", status: 204, length: 168,
             ms: 100...300, cursor: &c, into: &batch)
         c.advance(&rng, ms: 5...20)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
-                "Took \(OsloFormat.centiSeconds(micros: c.micros - deallocating)) seconds to deallocate network for "
-                    + "instance."))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
+            "Took \(OsloFormat.centiSeconds(micros: c.micros - deallocating)) seconds to deallocate network for "
+                + "instance.")
         c.advance(&rng, ms: 10...30)
         finishCall(call, c, status: 204, length: 0, into: &batch)
     }
@@ -167,14 +136,11 @@ extension LogSimulator {
             default: ("Starting instance...", "VM Started (Lifecycle Event)", "nova.compute.manager")
             }
         c.advance(&rng, ms: 30...80)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id, request))
+        batch.log(
+            .novaCompute, c.time, pid: compute, "INFO", "nova.compute.manager", context: ctx, instance: server.id,
+            request)
         c.advance(&rng, ms: 300...900)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(c.time, pid: compute, "INFO", logger, context: nil, instance: server.id, outcome))
+        batch.log(.novaCompute, c.time, pid: compute, "INFO", logger, context: nil, instance: server.id, outcome)
         c.advance(&rng, ms: 10...40)
         finishCall(call, c, status: 202, length: 0, into: &batch)
     }
@@ -236,26 +202,21 @@ extension LogSimulator {
             startMicros: c.micros, method: "POST", path: "/v2.1/os-server-external-events", target: nil)
         let event = "network-vif-plugged:\(server.port)"
         c.advance(&rng, ms: 30...70)
-        batch.add(
-            .novaAPI, c.time,
-            OsloFormat.line(
-                c.time, pid: call.pid, "INFO", "nova.api.openstack.compute.server_external_events",
-                context: call.context,
-                "Creating event \(event) for instance \(server.id) on \(SimulationWorld.computeHost)"))
+        batch.log(
+            .novaAPI, c.time, pid: call.pid, "INFO", "nova.api.openstack.compute.server_external_events",
+            context: call.context, "Creating event \(event) for instance \(server.id) on \(SimulationWorld.computeHost)"
+        )
         c.advance(&rng, ms: 5...15)
         finishCall(call, c, status: 200, length: 183, into: &batch)
         c.advance(&rng, ms: 2...5)
-        batch.add(
-            .neutronServer, c.time,
-            OsloFormat.line(
-                c.time, pid: rng.pick(SimulationWorld.neutronPIDs), "INFO", "neutron.notifiers.nova", context: nil,
-                "Nova event response: {'server_uuid': '\(server.id)', 'name': 'network-vif-plugged', "
-                    + "'status': 'completed', 'tag': '\(server.port)', 'code': 200}"))
+        batch.log(
+            .neutronServer, c.time, pid: rng.pick(SimulationWorld.neutronPIDs), "INFO", "neutron.notifiers.nova",
+            context: nil,
+            "Nova event response: {'server_uuid': '\(server.id)', 'name': 'network-vif-plugged', "
+                + "'status': 'completed', 'tag': '\(server.port)', 'code': 200}")
         c.advance(&rng, ms: 3...10)
-        batch.add(
-            .novaCompute, c.time,
-            OsloFormat.line(
-                c.time, pid: SimulationWorld.computePID, "DEBUG", "nova.compute.manager", context: call.context,
-                instance: server.id, "Received event network-vif-plugged-\(server.port)"))
+        batch.log(
+            .novaCompute, c.time, pid: SimulationWorld.computePID, "DEBUG", "nova.compute.manager",
+            context: call.context, instance: server.id, "Received event network-vif-plugged-\(server.port)")
     }
 }
