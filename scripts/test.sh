@@ -3,7 +3,7 @@
 # checks the shipped pattern files, then runs every test (Swift Testing) of the package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --with-chromium
 swift build --build-tests
 swift run -q tracetail patterns check patterns
 swift test
