@@ -66,8 +66,9 @@ extension LineParser {
         guard !messageRules.isEmpty else { return }
         let start = Int(message.start)
         let text = UnsafeRawBufferPointer(rebasing: raw[start..<Int(message.end)])
-        for rule in messageRules {
-            guard ByteScan.find(rule.literal, in: text) != nil else { continue }
+        for index in 0..<messageLiterals.count {
+            guard ByteScan.find(messageLiterals[index], in: text) != nil else { continue }
+            let rule = messageRules[index]
             switch rule.regex.match(text, using: scratch) {
             case .matched(let captures):
                 apply(rule, captures, raw: text, base: start, to: &event)
