@@ -25,6 +25,9 @@ public struct LineParser {
     /// The distinct anchor bytes of the scan rules; a line lacking one skips every scan rule
     /// anchored on it after a single `memchr` (most lines hold no `=` at all).
     let scanAnchors: [UInt8]
+    /// Per scan rule: its literal as plain values and the index of its anchor in `scanAnchors`.
+    let scanLiterals: [LiteralView]
+    let scanSlots: [Int]
     let scratch: MatchScratch
     private let json: JSONLineDecoder?
     /// Per pid: time and component hash of its last ERROR/CRITICAL line, to recognise the
@@ -63,6 +66,8 @@ public struct LineParser {
             anchors.append(rule.literal.anchorByte)
         }
         self.scanAnchors = anchors
+        self.scanLiterals = scanRules.map { LiteralView($0.literal) }
+        self.scanSlots = scanRules.map { rule in anchors.firstIndex(of: rule.literal.anchorByte) ?? 64 }
         self.scratch = MatchScratch(limits: limits)
         switch format {
         case .oslo:
