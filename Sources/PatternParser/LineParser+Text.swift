@@ -171,11 +171,11 @@ extension LineParser {
 }
 
 extension LogEvent {
-    /// Mutates the HTTP fields, creating them on first use.
+    /// Mutates the HTTP fields, creating them on first use. In place (`http!`), not by copying
+    /// the optional struct out and back for each of the five fields.
     @inline(__always)
     fileprivate mutating func updateHTTP(_ body: (inout HTTPFields) -> Void) {
-        var fields = http ?? HTTPFields()
-        body(&fields)
-        http = fields
+        if http == nil { http = HTTPFields() }
+        body(&http!)
     }
 }
