@@ -198,11 +198,20 @@ enum ByteScan {
     /// whole (glibc's `memmem` is a GNU extension Swift does not import).
     @inline(__always)
     static func find(_ needle: ByteLiteral, in haystack: UnsafeRawBufferPointer) -> Int? {
-        let n = needle.bytes
+        find(needle.bytes, anchor: needle.anchor, in: haystack)
+    }
+
+    /// `find` on a `LiteralView`.
+    @inline(__always)
+    static func find(_ needle: LiteralView, in haystack: UnsafeRawBufferPointer) -> Int? {
+        find(needle.bytes, anchor: needle.anchor, in: haystack)
+    }
+
+    @inline(__always)
+    private static func find(_ n: UnsafeRawBufferPointer, anchor: Int, in haystack: UnsafeRawBufferPointer) -> Int? {
         guard let h = haystack.baseAddress, let np = n.baseAddress, !n.isEmpty, n.count <= haystack.count else {
             return nil
         }
-        let anchor = needle.anchor
         let byte = Int32(n[anchor])
         // Candidate starts are 0...last; the anchor byte sits `anchor` bytes after a start.
         let last = haystack.count - n.count

@@ -50,9 +50,10 @@ final class ResolvedRule {
     let regex: CompiledRegex
     /// The prefilter literal, kept as raw bytes for `ByteScan.find`.
     let literal: ByteLiteral
-    /// Per capture: the field it fills and its (first) group number.
-    let fields: [EventField]
-    let groups: [Int]
+    /// Per capture: the field it fills and its (first) group number. Fixed buffers rather than
+    /// arrays: reading them per line then costs no retain/release (they live as long as the rule).
+    let fields: UnsafeBufferPointer<EventField>
+    let groups: UnsafeBufferPointer<Int>
     /// Further groups per capture (duplicate names); empty for almost every capture.
     let alternates: [[Int]]
     let hasAlternates: Bool
@@ -76,11 +77,35 @@ final class ResolvedRule {
             groups.append(first)
             alternates.append(Array(capture.groups.dropFirst()))
         }
-        self.fields = fields
-        self.groups = groups
+        self.fields = Self.frozen(fields)
+        self.groups = Self.frozen(groups)
         self.alternates = alternates
         self.hasAlternates = alternates.contains { !$0.isEmpty }
         self.extraNames = extraNames
+    }
+
+    deinit {
+        fields.deallocate()
+        groups.deallocate()
+    }
+
+    /// A copy of `values` in memory of its own, freed in `deinit`.
+    private static func frozen<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, values.count))
+        _ = buffer.initialize(from: values)
+        return UnsafeBufferPointer(rebasing: buffer[0..<values.count])
+    }
+}
+
+/// A prefilter literal as plain values (no reference), so the message-rule loop can reject
+/// rules with `memchr` before touching any rule object. Valid while its `ByteLiteral` lives.
+struct LiteralView {
+    let bytes: UnsafeRawBufferPointer
+    let anchor: Int
+
+    init(_ literal: ByteLiteral) {
+        bytes = literal.bytes
+        anchor = literal.anchor
     }
 }
 

@@ -14,12 +14,16 @@ extension LineParser {
             event.unmatched = .empty
             return
         }
-        var matched: ResolvedRule? = nil
-        for rule in lineRules {
+        // Rules are walked by index and the winner kept as an index: holding a class reference
+        // across the loop costs a retain/release pair per rule per line.
+        var matched = -1
+        for index in 0..<lineRules.count {
+            let rule = lineRules[index]
             switch rule.regex.match(raw, using: scratch) {
             case .matched(let captures):
                 apply(rule, captures, raw: raw, base: 0, to: &event)
-                matched = rule
+                event.matchedRule = rule.name
+                matched = index
             case .noMatch, .failed: continue
             case .limitHit:
                 counters.limitHits += 1
@@ -28,11 +32,10 @@ extension LineParser {
             }
             break
         }
-        guard let matched else {
+        guard matched >= 0 else {
             event.unmatched = .noRule
             return
         }
-        event.matchedRule = matched.name
         if let message = event.message { applyMessageRules(to: &event, raw: raw, message: message) }
         if !scanRules.isEmpty, let base = raw.baseAddress {
             var present: UInt64 = 0
@@ -41,19 +44,18 @@ extension LineParser {
             }
             if present != 0 { applyScanRules(to: &event, raw: raw, present: present) }
         }
-        finishTimestamp(&event, raw: raw, continuationRule: matched.kind == .continuation)
+        let continuationRule = lineRules[matched].kind == .continuation
+        finishTimestamp(&event, raw: raw, continuationRule: continuationRule)
     }
 
     /// Scan rules whose anchor byte occurs (`present` bit per `scanAnchors` entry) and whose
     /// literal occurs; every one that matches applies.
     private func applyScanRules(to event: inout LogEvent, raw: UnsafeRawBufferPointer, present: UInt64) {
-        for rule in scanRules {
-            if let slot = scanAnchors.firstIndex(of: rule.literal.anchorByte), slot < 64,
-                present & (1 << UInt64(slot)) == 0
-            {
-                continue
-            }
-            guard ByteScan.find(rule.literal, in: raw) != nil else { continue }
+        for index in 0..<scanLiterals.count {
+            let slot = scanSlots[index]
+            if slot < 64, present & (1 << UInt64(slot)) == 0 { continue }
+            guard ByteScan.find(scanLiterals[index], in: raw) != nil else { continue }
+            let rule = scanRules[index]
             if case .matched(let captures) = rule.regex.match(raw, using: scratch) {
                 apply(rule, captures, raw: raw, base: 0, to: &event)
             }
@@ -66,8 +68,9 @@ extension LineParser {
         guard !messageRules.isEmpty else { return }
         let start = Int(message.start)
         let text = UnsafeRawBufferPointer(rebasing: raw[start..<Int(message.end)])
-        for rule in messageRules {
-            guard ByteScan.find(rule.literal, in: text) != nil else { continue }
+        for index in 0..<messageLiterals.count {
+            guard ByteScan.find(messageLiterals[index], in: text) != nil else { continue }
+            let rule = messageRules[index]
             switch rule.regex.match(text, using: scratch) {
             case .matched(let captures):
                 apply(rule, captures, raw: text, base: start, to: &event)
@@ -168,11 +171,11 @@ extension LineParser {
 }
 
 extension LogEvent {
-    /// Mutates the HTTP fields, creating them on first use.
+    /// Mutates the HTTP fields, creating them on first use. In place (`http!`), not by copying
+    /// the optional struct out and back for each of the five fields.
     @inline(__always)
     fileprivate mutating func updateHTTP(_ body: (inout HTTPFields) -> Void) {
-        var fields = http ?? HTTPFields()
-        body(&fields)
-        http = fields
+        if http == nil { http = HTTPFields() }
+        body(&http!)
     }
 }

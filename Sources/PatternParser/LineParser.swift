@@ -18,10 +18,16 @@ public struct LineParser {
 
     let lineRules: [ResolvedRule]
     let messageRules: [ResolvedRule]
+    /// The message rules' literals, same order; kept apart so a line whose message holds none
+    /// of them costs a few `memchr`s and no retain/release.
+    let messageLiterals: [LiteralView]
     let scanRules: [ResolvedRule]
     /// The distinct anchor bytes of the scan rules; a line lacking one skips every scan rule
     /// anchored on it after a single `memchr` (most lines hold no `=` at all).
     let scanAnchors: [UInt8]
+    /// Per scan rule: its literal as plain values and the index of its anchor in `scanAnchors`.
+    let scanLiterals: [LiteralView]
+    let scanSlots: [Int]
     let scratch: MatchScratch
     private let json: JSONLineDecoder?
     /// Per pid: time and component hash of its last ERROR/CRITICAL line, to recognise the
@@ -53,12 +59,15 @@ public struct LineParser {
         }
         .map(ResolvedRule.init)
         self.messageRules = patterns.rules(format: name, kind: .message).map(ResolvedRule.init)
+        self.messageLiterals = messageRules.map { LiteralView($0.literal) }
         self.scanRules = patterns.rules(format: name, kind: .scan).map(ResolvedRule.init)
         var anchors: [UInt8] = []
         for rule in scanRules where !anchors.contains(rule.literal.anchorByte) {
             anchors.append(rule.literal.anchorByte)
         }
         self.scanAnchors = anchors
+        self.scanLiterals = scanRules.map { LiteralView($0.literal) }
+        self.scanSlots = scanRules.map { rule in anchors.firstIndex(of: rule.literal.anchorByte) ?? 64 }
         self.scratch = MatchScratch(limits: limits)
         switch format {
         case .oslo:
@@ -93,20 +102,10 @@ public struct LineParser {
             isTruncated = true
         }
         if isTruncated { counters.truncated += 1 }
-        var event: LogEvent
-        switch format {
-        case .json, .ctaEvents:
-            event =
-                json?.decode(bytes, source: source, lineID: lineID)
-                ?? LogEvent(source: source, lineID: lineID, storage: bytes)
-            if event.unmatched == nil, event.http == nil, let message = event.message {
-                let storage = event.storage
-                storage.withUnsafeBytes { applyMessageRules(to: &event, raw: $0, message: message) }
-            }
-        case .oslo:
-            event = LogEvent(source: source, lineID: lineID, storage: bytes)
-            bytes.withUnsafeBytes { parseText(&event, raw: $0) }
-        }
+        // The event is filled in place by a helper and returned as a plain local: a local that
+        // a closure captured would be copied (and the original destroyed) on return.
+        var event = LogEvent(source: source, lineID: lineID, storage: bytes)
+        fill(&event, bytes)
         event.truncated = isTruncated
         if let reason = event.unmatched {
             counters.countUnmatched(reason)
@@ -115,5 +114,19 @@ public struct LineParser {
             if event.isContinuation { counters.continuations += 1 }
         }
         return event
+    }
+
+    /// Runs the format's parser over `bytes` (the event's storage) into `event`.
+    private mutating func fill(_ event: inout LogEvent, _ bytes: ArraySlice<UInt8>) {
+        switch format {
+        case .json, .ctaEvents:
+            if let decoded = json?.decode(bytes, source: event.source, lineID: event.lineID) { event = decoded }
+            if event.unmatched == nil, event.http == nil, let message = event.message {
+                let storage = event.storage
+                storage.withUnsafeBytes { applyMessageRules(to: &event, raw: $0, message: message) }
+            }
+        case .oslo:
+            bytes.withUnsafeBytes { parseText(&event, raw: $0) }
+        }
     }
 }

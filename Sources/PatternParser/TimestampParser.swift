@@ -9,7 +9,15 @@ enum TimestampParser {
     static func parse(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> (time: EventTime, hasZone: Bool)? {
         let s = r.lowerBound
         guard r.count >= 19 else { return nil }
-        func num(_ at: Int, _ width: Int) -> Int? { ByteScan.int(p, (s + at)..<(s + at + width)) }
+        // Inlined: as a call it was ~3 % of the whole parse (six calls per line).
+        @inline(__always) func num(_ at: Int, _ width: Int) -> Int? {
+            var v = 0
+            for i in (s + at)..<(s + at + width) {
+                guard let d = ByteScan.digit(p[i]) else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
         guard let year = num(0, 4), p[s + 4] == UInt8(ascii: "-"), let month = num(5, 2),
             p[s + 7] == UInt8(ascii: "-"), let day = num(8, 2),
             p[s + 10] == UInt8(ascii: " ") || p[s + 10] == UInt8(ascii: "T"),

@@ -23,7 +23,7 @@ struct ReorderBuffer {
     /// Lines held.
     var count: Int { queue.count - queueHead + heap.count }
 
-    mutating func push(_ event: LogEvent, order: LineOrder) {
+    mutating func push(_ event: consuming LogEvent, order: LineOrder) {
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused

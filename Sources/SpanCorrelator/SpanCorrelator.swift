@@ -132,11 +132,15 @@ public struct SpanCorrelator: Stage {
 
     /// Takes one line. It is held until event time passes it by `allowedLateness` (lines
     /// already older than that are correlated at once), then correlated in time order.
-    public mutating func consume(_ event: LogEvent, into output: inout [Span]) {
+    ///
+    /// `consuming`: the caller's event moves into the reorder buffer instead of being copied
+    /// (and its references retained) on the way.
+    public mutating func consume(_ event: consuming LogEvent, into output: inout [Span]) {
         counters.lines += 1
         let slot = ensureSource(event.source)
+        let stamp = event.timestamp
         let time: EventTime
-        if let stamp = event.timestamp {
+        if let stamp {
             time = stamp
             sources[slot].lastTime = stamp
         } else {
@@ -146,10 +150,10 @@ public struct SpanCorrelator: Stage {
         if time < watermark {
             process(event, slot: slot, into: &output)
         } else {
-            buffer.push(
-                event, order: LineOrder(time: time.nanoseconds, source: event.source.rawValue, line: event.lineID))
+            let order = LineOrder(time: time.nanoseconds, source: event.source.rawValue, line: event.lineID)
+            buffer.push(event, order: order)
         }
-        if let stamp = event.timestamp, stamp > newest {
+        if let stamp, stamp > newest {
             newest = stamp
             release(before: stamp - configuration.allowedLateness, into: &output)
         }

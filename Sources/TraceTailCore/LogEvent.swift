@@ -160,7 +160,9 @@ public struct LogEvent: Sendable {
     /// Other named captures of the matching rule, as string attributes.
     public var extra: [(name: String, range: ByteRange)]
 
-    /// An event with only its position set; parsers fill in the rest.
+    /// An event with only its position set; parsers fill in the rest. Inlinable so the parser,
+    /// in another module, builds it in place instead of calling out and copying it back.
+    @inlinable
     public init(source: SourceID, lineID: Int, storage: ArraySlice<UInt8>) {
         self.source = source
         self.lineID = lineID

@@ -109,6 +109,8 @@ extension ReplayEngine {
         /// Next line of `batch` to parse.
         var nextLine = 0
         var head: Item?
+        /// `head != nil`, kept apart: testing or switching over the optional enum copies the event.
+        var hasHead = false
         var lastTime = Int64.min
         var exhausted = false
 
@@ -127,23 +129,25 @@ extension ReplayEngine {
         /// Event time of the head item, or nil at end of file. Lines without a time (continuations,
         /// garbage) sort at the time of the line before them, so they stay next to it.
         func headTime() throws(ReplayError) -> Int64? {
-            if head == nil {
+            if !hasHead {
                 try advance()
-                if head == nil { return nil }
-            }
-            switch head! {
-            case .log(let e): if let t = e.timestamp { lastTime = t.nanoseconds }
-            case .cta(let e): lastTime = e.timestamp.nanoseconds
-            case .problem: break
+                if !hasHead { return nil }
             }
             return lastTime
         }
 
-        func pop() -> Item { head.take()! }
+        /// Moves the head out (a `swap`, not `take()`, which copies the ~370-byte event and
+        /// retains/releases its references on the way).
+        func pop() -> Item {
+            var item: Item? = nil
+            swap(&item, &head)
+            hasHead = false
+            return item!
+        }
 
         /// Parses the next line into `head`, reading a new batch when this one is used up.
         private func advance() throws(ReplayError) {
-            while head == nil {
+            while !hasHead {
                 if nextLine == batch.count {
                     guard !exhausted else { return }
                     let more: Bool
@@ -162,16 +166,22 @@ extension ReplayEngine {
                 nextLine += 1
                 let line = batch.lines[i]
                 let bytes = batch[i]
+                // The head's time is noted here, while the event is at hand: lines without a
+                // time (continuations, garbage) sort at the time of the line before them.
                 if parser != nil {
-                    head = .log(
-                        parser!.parse(bytes, source: source.id, lineID: line.number, truncated: line.truncated))
+                    let event = parser!.parse(bytes, source: source.id, lineID: line.number, truncated: line.truncated)
+                    if let t = event.timestamp { lastTime = t.nanoseconds }
+                    head = .log(event)
                 } else {
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
                     switch cta.decode(bytes, origin: "\(source.path):\(line.number)") {
-                    case .success(let e): head = .cta(e)
+                    case .success(let e):
+                        lastTime = e.timestamp.nanoseconds
+                        head = .cta(e)
                     case .failure(let p): head = .problem(p.description)
                     }
                 }
+                hasHead = true
             }
         }
     }
@@ -249,8 +259,8 @@ extension ReplayEngine {
             let cursor = cursors[key.source]
             switch cursor.pop() {
             case .log(let event):
-                correlator.consume(event, into: &spans)
                 if let t = event.timestamp?.nanoseconds, t > newest { newest = t }
+                correlator.consume(event, into: &spans)
             case .cta(let event):
                 try flush()
                 aggregator.consume(.cta(event), into: &records)
