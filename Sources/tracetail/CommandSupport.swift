@@ -26,8 +26,11 @@ func loadConfiguration(_ path: String?) throws -> TraceTailConfiguration {
     }
 }
 
-/// Writes a line to standard error.
-func printErr(_ text: String) { printError(text) }
+/// Writes one line to standard error (Swift 6 rejects Glibc's `stderr` global).
+func printError(_ text: String) {
+    let line = Array((text + "\n").utf8)
+    line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+}
 
 /// A one-line progress bar on stderr for long replays on a terminal; silent otherwise.
 final class ProgressBar {

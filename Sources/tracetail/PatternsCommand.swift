@@ -99,9 +99,3 @@ enum PatternDirectory {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }
-
-/// Writes one line to standard error (Swift 6 rejects Glibc's `stderr` global).
-func printError(_ text: String) {
-    var line = Array((text + "\n").utf8)
-    line.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
-}

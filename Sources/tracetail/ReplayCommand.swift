@@ -87,7 +87,7 @@ extension Tracetail {
                     try stream.flush()
                     bar.finish()
                     // The records carry no counters; bad CTA lines are reported here, once each.
-                    for problem in result.totals.ctaEventProblems { printErr("tracetail: warning: \(problem)") }
+                    for problem in result.totals.ctaEventProblems { printError("tracetail: warning: \(problem)") }
                 case .none:
                     let result = try engine.run(emit: { _ in }, progress: bar.update)
                     bar.finish()
@@ -108,7 +108,7 @@ extension Tracetail {
                     let stream = try OutputStream.open(path: out ?? "-", truncate: true)
                     try stream.write(text)
                     try stream.flush()
-                    if let out, output == .html { printErr("wrote \(out)") }
+                    if let out, output == .html { printError("wrote \(out)") }
                 }
             } catch let e as ReplayError {
                 throw CommandFailure(message: e.description, code: 1)

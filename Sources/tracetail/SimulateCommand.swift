@@ -57,23 +57,23 @@ struct Simulate: AsyncParsableCommand {
         do {
             configuration = try arguments.configuration(now: Self.wallClockSecond())
         } catch {
-            Self.printError("tracetail simulate: error: \(error)")
+            printError("tracetail simulate: error: \(error)")
             throw ExitCode(2)
         }
         let writer = SimulationWriter(directory: out)
         do {
             if follow {
-                Self.printError(
+                printError(
                     "tracetail simulate: following from \(configuration.start) for \(configuration.duration) into \(out)"
                 )
                 try await writer.follow(configuration, clock: ContinuousClock())
             } else {
                 let summary = try writer.writeAll(configuration)
-                Self.printError(
+                printError(
                     "tracetail simulate: wrote \(summary.totalLines) lines (\(summary.totalBytes) bytes) to \(out)")
             }
         } catch let error as SimulationWriteError {
-            Self.printError("tracetail simulate: error: \(error)")
+            printError("tracetail simulate: error: \(error)")
             throw ExitCode(1)
         }
     }
@@ -83,11 +83,5 @@ struct Simulate: AsyncParsableCommand {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return EventTime(seconds: Int64(spec.tv_sec))
-    }
-
-    /// Writes a message line to standard error (Swift 6 rejects Glibc's `stderr` global).
-    private static func printError(_ message: String) {
-        let bytes = Array((message + "\n").utf8)
-        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 }
