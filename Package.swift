@@ -28,7 +28,10 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
-        .target(name: "PCRE2", dependencies: ["CPCRE2"], swiftSettings: swiftSettings),
+        // Pure-Swift matcher for one-pass (deterministic on the next byte) anchored patterns;
+        // CompiledRegex uses it instead of PCRE2 JIT when a pattern qualifies.
+        .target(name: "OnePass", swiftSettings: swiftSettings),
+        .target(name: "PCRE2", dependencies: ["CPCRE2", "OnePass"], swiftSettings: swiftSettings),
         .target(name: "TraceTailCore", swiftSettings: swiftSettings),
         .target(name: "PatternParser", dependencies: ["PCRE2", "TraceTailCore"], swiftSettings: swiftSettings),
         .target(name: "SpanCorrelator", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
@@ -56,6 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "TraceTailCoreTests", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"], swiftSettings: swiftSettings),
+        .testTarget(name: "OnePassTests", dependencies: ["OnePass", "PCRE2"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PatternParserTests",
             dependencies: ["PatternParser", "TraceTailCore"],

@@ -15,7 +15,8 @@ public struct PatternRule: Sendable {
         /// `@scan`: searched anywhere in the line when its literal occurs; every scan rule applies.
         case scan
 
-        var directive: String {
+        /// The directive that declares this kind in a pattern file (`rule`, `continuation`, …).
+        public var directive: String {
             switch self {
             case .line: "rule"
             case .continuation: "continuation"

@@ -7,12 +7,12 @@ import PatternParser
     import Darwin
 #endif
 
-/// `tracetail patterns check [DIR]`.
+/// `tracetail patterns check [DIR]`, `tracetail patterns show [RULE] [--dir DIR]`.
 struct Patterns: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
         abstract: "Work with the *.grok pattern files.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Show.self]
     )
 
     /// Compiles every pattern and runs every example.
@@ -34,6 +34,35 @@ struct Patterns: ParsableCommand {
                 throw ExitCode(2)
             }
             print(report.summary)
+        }
+    }
+
+    /// Prints rules as PCRE2 sees them, every `%{…}` reference expanded: what to paste into
+    /// `pcre2grep` or `pcre2test` when a rule does not match what it should.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Print each rule's kind, formats, literal and fully expanded PCRE2 pattern."
+        )
+
+        @Argument(help: "Only the rule with this name (default: every rule).")
+        var rule: String?
+
+        @Option(help: "Directory of *.grok files (default: ./patterns, else the repository's patterns/).")
+        var dir: String?
+
+        func run() throws {
+            let set = try PatternDirectory.compile(dir)
+            let rules = set.rules.filter { rule == nil || $0.name == rule }
+            guard !rules.isEmpty else {
+                printError("tracetail: no rule named '\(rule ?? "")' (rules: \(set.rules.map(\.name).joined(separator: ", ")))")
+                throw ExitCode(2)
+            }
+            for r in rules {
+                let literal = r.literal.map { " literal \"\(String(decoding: $0, as: UTF8.self))\"" } ?? ""
+                print("\(r.kind.directive) \(r.name)  formats \(r.formats.joined(separator: ","))\(literal)  \(r.location)")
+                print("  \(r.expandedPattern)")
+            }
         }
     }
 }

@@ -1,0 +1,2 @@
+/// Placeholder until the one-pass matcher lands.
+enum OnePassPlaceholder {}
