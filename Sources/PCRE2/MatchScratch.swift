@@ -4,9 +4,18 @@ import CPCRE2
 /// and a JIT stack. One scratch serves any number of `CompiledRegex`es, but only one task;
 /// it is deliberately not `Sendable`.
 public final class MatchScratch {
+    /// The match data and its size. Behind a pointer the class never reassigns, so reading
+    /// them per match costs no dynamic exclusivity check (a `var` stored property of a class
+    /// does: `swift_beginAccess` on every line).
+    private struct State {
+        var capacity: Int
+        var matchData: OpaquePointer
+    }
+    private let state: UnsafeMutablePointer<State>
+
     /// Capture pairs the match data can hold (group 0 included); grows on demand.
-    public private(set) var capacity: Int
-    var matchData: OpaquePointer
+    public var capacity: Int { state.pointee.capacity }
+    var matchData: OpaquePointer { state.pointee.matchData }
     let context: OpaquePointer
     private let jitStack: OpaquePointer?
     /// The limits this scratch enforces.
@@ -18,11 +27,12 @@ public final class MatchScratch {
     ///   - capacity: initial number of capture pairs (group 0 included).
     public init(limits: MatchLimits = .standard, capacity: Int = 32) {
         self.limits = limits
-        self.capacity = max(1, capacity)
-        guard let data = pcre2_match_data_create_8(UInt32(self.capacity), nil),
+        let pairs = max(1, capacity)
+        guard let data = pcre2_match_data_create_8(UInt32(pairs), nil),
             let context = pcre2_match_context_create_8(nil)
         else { preconditionFailure("PCRE2 could not allocate match data (out of memory)") }
-        self.matchData = data
+        self.state = .allocate(capacity: 1)
+        state.initialize(to: State(capacity: pairs, matchData: data))
         self.context = context
         pcre2_set_match_limit_8(context, limits.matchLimit)
         pcre2_set_depth_limit_8(context, limits.depthLimit)
@@ -37,6 +47,7 @@ public final class MatchScratch {
 
     deinit {
         pcre2_match_data_free_8(matchData)
+        state.deallocate()
         pcre2_match_context_free_8(context)
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
@@ -48,8 +59,7 @@ public final class MatchScratch {
             preconditionFailure("PCRE2 could not allocate match data (out of memory)")
         }
         pcre2_match_data_free_8(matchData)
-        matchData = data
-        capacity = pairs
+        state.pointee = State(capacity: pairs, matchData: data)
     }
 }
 

@@ -1,4 +1,5 @@
 import PCRE2
+import TraceTailCore
 
 /// Which `LogEvent` field a capture name fills. The mapping is by name, so user rules fill the
 /// same fields as the shipped ones just by naming their captures (`%{INT:status:int}`).
@@ -46,6 +47,8 @@ enum EventField: Hashable, Sendable, BitwiseCopyable {
 /// the per-line loops retain one reference instead of copying a struct of strings and arrays.
 final class ResolvedRule {
     let name: String
+    /// `name` interned: what events record (no retain/release per line).
+    let ruleName: RuleName
     let kind: PatternRule.Kind
     let regex: CompiledRegex
     /// The prefilter literal, kept as raw bytes for `ByteScan.find`.
@@ -62,6 +65,7 @@ final class ResolvedRule {
 
     init(_ rule: PatternRule) {
         name = rule.name
+        ruleName = RuleName(rule.name)
         kind = rule.kind
         regex = rule.regex
         literal = ByteLiteral(rule.literal ?? [])
@@ -95,6 +99,13 @@ final class ResolvedRule {
         _ = buffer.initialize(from: values)
         return UnsafeBufferPointer(rebasing: buffer[0..<values.count])
     }
+}
+
+/// A rule reference that costs nothing to copy: `unowned(unsafe)`, so walking the rules per
+/// line does no retain/release. Valid while the parser's strong array of the rules lives.
+struct RuleRef {
+    unowned(unsafe) let rule: ResolvedRule
+    init(_ rule: ResolvedRule) { self.rule = rule }
 }
 
 /// A prefilter literal as plain values (no reference), so the message-rule loop can reject

@@ -7,6 +7,8 @@ struct JSONLineEventBuilder {
     private var slots: [JSONValue?]
     /// Unknown top-level scalar members, converted at the end.
     private var unknown: [JSONMember] = []
+    /// What JSON events record as their rule.
+    static let jsonRule = RuleName("json")
 
     init(document: JSONDocument) {
         self.document = document
@@ -39,7 +41,7 @@ struct JSONLineEventBuilder {
 
     /// Writes every recognised field into `event` and hands it the document buffer.
     mutating func fill(_ event: inout LogEvent) {
-        event.matchedRule = "json"
+        event.matchedRuleName = Self.jsonRule
         fillTime(&event)
         if let text = firstText(.level, .levelname) { event.level = JSONScalars.level(document.bytes(text)) }
         event.component = firstText(.component, .name, .logger)
@@ -115,7 +117,7 @@ struct JSONLineEventBuilder {
         }
         if sawBadTime {
             event.unmatched = .badTimestamp
-            event.matchedRule = nil
+            event.matchedRuleName = nil
         }
     }
 

@@ -17,12 +17,12 @@ extension LineParser {
         // Rules are walked by index and the winner kept as an index: holding a class reference
         // across the loop costs a retain/release pair per rule per line.
         var matched = -1
-        for index in 0..<lineRules.count {
-            let rule = lineRules[index]
+        for index in 0..<lineRefs.count {
+            let rule = lineRefs[index].rule
             switch rule.regex.match(raw, using: scratch) {
             case .matched(let captures):
                 apply(rule, captures, raw: raw, base: 0, to: &event)
-                event.matchedRule = rule.name
+                event.matchedRuleName = rule.ruleName
                 matched = index
             case .noMatch, .failed: continue
             case .limitHit:
@@ -44,7 +44,7 @@ extension LineParser {
             }
             if present != 0 { applyScanRules(to: &event, raw: raw, present: present) }
         }
-        let continuationRule = lineRules[matched].kind == .continuation
+        let continuationRule = lineRefs[matched].rule.kind == .continuation
         finishTimestamp(&event, raw: raw, continuationRule: continuationRule)
     }
 
@@ -55,7 +55,7 @@ extension LineParser {
             let slot = scanSlots[index]
             if slot < 64, present & (1 << UInt64(slot)) == 0 { continue }
             guard ByteScan.find(scanLiterals[index], in: raw) != nil else { continue }
-            let rule = scanRules[index]
+            let rule = scanRefs[index].rule
             if case .matched(let captures) = rule.regex.match(raw, using: scratch) {
                 apply(rule, captures, raw: raw, base: 0, to: &event)
             }
@@ -70,11 +70,11 @@ extension LineParser {
         let text = UnsafeRawBufferPointer(rebasing: raw[start..<Int(message.end)])
         for index in 0..<messageLiterals.count {
             guard ByteScan.find(messageLiterals[index], in: text) != nil else { continue }
-            let rule = messageRules[index]
+            let rule = messageRefs[index].rule
             switch rule.regex.match(text, using: scratch) {
             case .matched(let captures):
                 apply(rule, captures, raw: text, base: start, to: &event)
-                event.matchedRule = rule.name
+                event.matchedRuleName = rule.ruleName
                 return
             case .noMatch, .failed: continue
             case .limitHit:
@@ -89,9 +89,10 @@ extension LineParser {
     private mutating func finishTimestamp(_ event: inout LogEvent, raw: UnsafeRawBufferPointer, continuationRule: Bool)
     {
         if let text = event.timestampText {
-            guard let (time, hasZone) = TimestampParser.parse(raw, Int(text.start)..<Int(text.end)) else {
+            guard let (time, hasZone) = TimestampParser.parse(raw, Int(text.start)..<Int(text.end), cache: &dateCache)
+            else {
                 event.unmatched = .badTimestamp
-                event.matchedRule = nil
+                event.matchedRuleName = nil
                 return
             }
             event.timestamp = hasZone ? time : (localToUTC?(time) ?? time)

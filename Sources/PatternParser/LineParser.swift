@@ -16,8 +16,13 @@ public struct LineParser {
     /// Longer lines are cut to this many bytes and flagged `truncated`.
     public let maxLineBytes: Int
 
+    /// The rules, owned here; the hot loops walk the `…Refs` views of them instead, which cost
+    /// no retain/release per rule per line.
     let lineRules: [ResolvedRule]
     let messageRules: [ResolvedRule]
+    let lineRefs: [RuleRef]
+    let messageRefs: [RuleRef]
+    let scanRefs: [RuleRef]
     /// The message rules' literals, same order; kept apart so a line whose message holds none
     /// of them costs a few `memchr`s and no retain/release.
     let messageLiterals: [LiteralView]
@@ -33,6 +38,8 @@ public struct LineParser {
     /// Per pid: time and component hash of its last ERROR/CRITICAL line, to recognise the
     /// bracket-less traceback lines that follow it.
     var lastError: [Int: ErrorKey] = [:]
+    /// Day number of the last date parsed (see `TimestampParser.DateCache`).
+    var dateCache = TimestampParser.DateCache()
 
     struct ErrorKey: Equatable {
         var time: Int64
@@ -61,6 +68,9 @@ public struct LineParser {
         self.messageRules = patterns.rules(format: name, kind: .message).map(ResolvedRule.init)
         self.messageLiterals = messageRules.map { LiteralView($0.literal) }
         self.scanRules = patterns.rules(format: name, kind: .scan).map(ResolvedRule.init)
+        self.lineRefs = lineRules.map(RuleRef.init)
+        self.messageRefs = messageRules.map(RuleRef.init)
+        self.scanRefs = scanRules.map(RuleRef.init)
         var anchors: [UInt8] = []
         for rule in scanRules where !anchors.contains(rule.literal.anchorByte) {
             anchors.append(rule.literal.anchorByte)

@@ -151,8 +151,8 @@ public struct LogEvent: Sendable {
     public var fileToken: ByteRange?
     /// True for traceback / continuation lines that belong to the previous event of the pid.
     public var isContinuation: Bool
-    /// Name of the rule that matched; nil when nothing did.
-    public var matchedRule: String?
+    /// The rule that matched; nil when nothing did.
+    public var matchedRuleName: RuleName?
     /// Why nothing matched; nil when a rule matched.
     public var unmatched: UnmatchedReason?
     /// True when the line was longer than `max_line_bytes` and was cut.
@@ -170,6 +170,12 @@ public struct LogEvent: Sendable {
         self.isContinuation = false
         self.truncated = false
         self.extra = []
+    }
+
+    /// Name of the rule that matched; nil when nothing did.
+    public var matchedRule: String? {
+        get { matchedRuleName?.name }
+        set { matchedRuleName = newValue.map(RuleName.init) }
     }
 
     /// The bytes of a field.

@@ -55,12 +55,16 @@ struct Patterns: ParsableCommand {
             let set = try PatternDirectory.compile(dir)
             let rules = set.rules.filter { rule == nil || $0.name == rule }
             guard !rules.isEmpty else {
-                printError("tracetail: no rule named '\(rule ?? "")' (rules: \(set.rules.map(\.name).joined(separator: ", ")))")
+                printError(
+                    "tracetail: no rule named '\(rule ?? "")' (rules: \(set.rules.map(\.name).joined(separator: ", ")))"
+                )
                 throw ExitCode(2)
             }
             for r in rules {
                 let literal = r.literal.map { " literal \"\(String(decoding: $0, as: UTF8.self))\"" } ?? ""
-                print("\(r.kind.directive) \(r.name)  formats \(r.formats.joined(separator: ","))\(literal)  \(r.location)")
+                print(
+                    "\(r.kind.directive) \(r.name)  formats \(r.formats.joined(separator: ","))\(literal)  \(r.location)"
+                )
                 print("  \(r.expandedPattern)")
             }
         }
