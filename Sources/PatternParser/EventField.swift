@@ -48,7 +48,7 @@ enum EventField: Hashable, Sendable, BitwiseCopyable {
 final class ResolvedRule {
     let name: String
     /// `name` interned: what events record (no retain/release per line).
-    let ruleName: RuleName
+    let ruleName: PatternName
     let kind: PatternRule.Kind
     let regex: CompiledRegex
     /// The prefilter literal, kept as raw bytes for `ByteScan.find`.
@@ -60,12 +60,12 @@ final class ResolvedRule {
     /// Further groups per capture (duplicate names); empty for almost every capture.
     let alternates: [[Int]]
     let hasAlternates: Bool
-    /// Names of the captures that become `LogEvent.extra` attributes.
-    let extraNames: [String]
+    /// Names of the captures that become `LogEvent.extraCaptures`, interned.
+    let extraNames: UnsafeBufferPointer<PatternName>
 
     init(_ rule: PatternRule) {
         name = rule.name
-        ruleName = RuleName(rule.name)
+        ruleName = PatternName(rule.name)
         kind = rule.kind
         regex = rule.regex
         literal = ByteLiteral(rule.literal ?? [])
@@ -85,12 +85,13 @@ final class ResolvedRule {
         self.groups = Self.frozen(groups)
         self.alternates = alternates
         self.hasAlternates = alternates.contains { !$0.isEmpty }
-        self.extraNames = extraNames
+        self.extraNames = Self.frozen(extraNames.map(PatternName.init))
     }
 
     deinit {
         fields.deallocate()
         groups.deallocate()
+        extraNames.deallocate()
     }
 
     /// A copy of `values` in memory of its own, freed in `deinit`.
@@ -101,11 +102,32 @@ final class ResolvedRule {
     }
 }
 
-/// A rule reference that costs nothing to copy: `unowned(unsafe)`, so walking the rules per
-/// line does no retain/release. Valid while the parser's strong array of the rules lives.
+/// A rule reference that costs nothing to use: walking the rules per line does no
+/// retain/release (an `unowned(unsafe)` reference is still retained around each method call;
+/// a guaranteed `Unmanaged` reference is not). Valid while the parser's strong array of the
+/// rules lives.
 struct RuleRef {
-    unowned(unsafe) let rule: ResolvedRule
-    init(_ rule: ResolvedRule) { self.rule = rule }
+    private let rule: Unmanaged<ResolvedRule>
+    private let regex: Unmanaged<CompiledRegex>
+    let kind: PatternRule.Kind
+    let ruleName: PatternName
+
+    init(_ rule: ResolvedRule) {
+        self.rule = .passUnretained(rule)
+        self.regex = .passUnretained(rule.regex)
+        self.kind = rule.kind
+        self.ruleName = rule.ruleName
+    }
+
+    /// Matches the rule's regex against `raw`.
+    @inline(__always)
+    func match(_ raw: UnsafeRawBufferPointer, using scratch: MatchScratch) -> MatchOutcome {
+        regex._withUnsafeGuaranteedRef { $0.match(raw, using: scratch) }
+    }
+
+    /// Runs `body` with the rule, borrowed.
+    @inline(__always)
+    func with<R>(_ body: (ResolvedRule) -> R) -> R { rule._withUnsafeGuaranteedRef(body) }
 }
 
 /// A prefilter literal as plain values (no reference), so the message-rule loop can reject

@@ -8,7 +8,9 @@ struct JSONLineEventBuilder {
     /// Unknown top-level scalar members, converted at the end.
     private var unknown: [JSONMember] = []
     /// What JSON events record as their rule.
-    static let jsonRule = RuleName("json")
+    static let jsonRule = PatternName("json")
+    /// The seed's `LineId`, kept so the correlator can name span events after it.
+    static let eventIDCapture = PatternName("event_id")
 
     init(document: JSONDocument) {
         self.document = document
@@ -71,13 +73,14 @@ struct JSONLineEventBuilder {
         event.spanID = (self[.spanID] ?? self[.ddSpanID]).flatMap { spanID($0) }
         event.parentID = self[.parentID].flatMap { spanID($0) }
 
-        var extra: [(name: String, range: ByteRange)] = []
-        extra.reserveCapacity(unknown.count + 1)
-        if let range = text(self[.lineID]) { extra.append((name: "event_id", range: range)) }
-        for member in unknown {
-            if let range = text(member.value) { extra.append((name: document.string(member.key), range: range)) }
+        if let range = text(self[.lineID]) {
+            event.extraCaptures.append(ExtraCapture(name: Self.eventIDCapture, range: range))
         }
-        event.extra = extra
+        for member in unknown {
+            if let range = text(member.value) {
+                event.extraCaptures.append(ExtraCapture(name: PatternName(document.string(member.key)), range: range))
+            }
+        }
         event.storage = ArraySlice(document.bytes)
     }
 

@@ -18,10 +18,10 @@ extension LineParser {
         // across the loop costs a retain/release pair per rule per line.
         var matched = -1
         for index in 0..<lineRefs.count {
-            let rule = lineRefs[index].rule
-            switch rule.regex.match(raw, using: scratch) {
+            let rule = lineRefs[index]
+            switch rule.match(raw, using: scratch) {
             case .matched(let captures):
-                apply(rule, captures, raw: raw, base: 0, to: &event)
+                rule.with { apply($0, captures, raw: raw, base: 0, to: &event) }
                 event.matchedRuleName = rule.ruleName
                 matched = index
             case .noMatch, .failed: continue
@@ -44,7 +44,7 @@ extension LineParser {
             }
             if present != 0 { applyScanRules(to: &event, raw: raw, present: present) }
         }
-        let continuationRule = lineRefs[matched].rule.kind == .continuation
+        let continuationRule = lineRefs[matched].kind == .continuation
         finishTimestamp(&event, raw: raw, continuationRule: continuationRule)
     }
 
@@ -55,9 +55,9 @@ extension LineParser {
             let slot = scanSlots[index]
             if slot < 64, present & (1 << UInt64(slot)) == 0 { continue }
             guard ByteScan.find(scanLiterals[index], in: raw) != nil else { continue }
-            let rule = scanRefs[index].rule
-            if case .matched(let captures) = rule.regex.match(raw, using: scratch) {
-                apply(rule, captures, raw: raw, base: 0, to: &event)
+            let rule = scanRefs[index]
+            if case .matched(let captures) = rule.match(raw, using: scratch) {
+                rule.with { apply($0, captures, raw: raw, base: 0, to: &event) }
             }
         }
     }
@@ -70,10 +70,10 @@ extension LineParser {
         let text = UnsafeRawBufferPointer(rebasing: raw[start..<Int(message.end)])
         for index in 0..<messageLiterals.count {
             guard ByteScan.find(messageLiterals[index], in: text) != nil else { continue }
-            let rule = messageRefs[index].rule
-            switch rule.regex.match(text, using: scratch) {
+            let rule = messageRefs[index]
+            switch rule.match(text, using: scratch) {
             case .matched(let captures):
-                apply(rule, captures, raw: text, base: start, to: &event)
+                rule.with { apply($0, captures, raw: text, base: start, to: &event) }
                 event.matchedRuleName = rule.ruleName
                 return
             case .noMatch, .failed: continue
@@ -165,7 +165,7 @@ extension LineParser {
             case .spanIDDecimal:
                 event.spanID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) } ?? event.spanID
             case .parentIDDecimal: event.parentID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) }
-            case .extra(let i): event.extra.append((name: rule.extraNames[i], range: range))
+            case .extra(let i): event.extraCaptures.append(ExtraCapture(name: rule.extraNames[i], range: range))
             }
         }
     }

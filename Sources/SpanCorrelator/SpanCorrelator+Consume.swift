@@ -1,6 +1,9 @@
 import TraceTailCore
 
 extension SpanCorrelator {
+    /// The capture holding a JSON event's `LineId` (the seed's event id).
+    static let eventIDCapture = PatternName("event_id")
+
     /// One line: classify it (continuation, id-less, explicit, request), then join, open or
     /// hang it as a late child.
     mutating func process(_ event: LogEvent, slot: Int, into output: inout [Span]) {
@@ -215,7 +218,7 @@ extension SpanCorrelator {
     mutating func makeChild(_ event: LogEvent, service: Int32, anchor: UInt64, time: EventTime?) -> ChildRecord {
         ChildRecord(
             lineID: event.lineID,
-            eventID: event.extra.first { $0.name == "event_id" }.flatMap { Int(event.text($0.range) ?? "") },
+            eventID: event.extraCaptures.range(named: Self.eventIDCapture).flatMap { Int(event.text($0) ?? "") },
             source: event.source.rawValue, service: service, anchor: anchor, time: time,
             level: event.level, component: event.component.flatMap { components.intern(event.bytes($0)) } ?? -1,
             latencyMs: event.http?.latencyMs, status: event.http?.status,

@@ -39,7 +39,7 @@ public enum LogLevel: UInt8, Sendable, Hashable, CaseIterable, CustomStringConve
 }
 
 /// A half-open byte range `[start, end)` relative to the start of `LogEvent.storage`.
-public struct ByteRange: Hashable, Sendable {
+public struct ByteRange: Hashable, Sendable, BitwiseCopyable {
     public var start: Int32
     public var end: Int32
     /// Creates a range; `start <= end`.
@@ -152,13 +152,13 @@ public struct LogEvent: Sendable {
     /// True for traceback / continuation lines that belong to the previous event of the pid.
     public var isContinuation: Bool
     /// The rule that matched; nil when nothing did.
-    public var matchedRuleName: RuleName?
+    public var matchedRuleName: PatternName?
     /// Why nothing matched; nil when a rule matched.
     public var unmatched: UnmatchedReason?
     /// True when the line was longer than `max_line_bytes` and was cut.
     public var truncated: Bool
     /// Other named captures of the matching rule, as string attributes.
-    public var extra: [(name: String, range: ByteRange)]
+    public var extraCaptures: ExtraCaptures
 
     /// An event with only its position set; parsers fill in the rest. Inlinable so the parser,
     /// in another module, builds it in place instead of calling out and copying it back.
@@ -169,13 +169,23 @@ public struct LogEvent: Sendable {
         self.storage = storage
         self.isContinuation = false
         self.truncated = false
-        self.extra = []
+        self.extraCaptures = ExtraCaptures()
     }
 
     /// Name of the rule that matched; nil when nothing did.
     public var matchedRule: String? {
         get { matchedRuleName?.name }
-        set { matchedRuleName = newValue.map(RuleName.init) }
+        set { matchedRuleName = newValue.map(PatternName.init) }
+    }
+
+    /// The extra captures with their names as strings (for output and tests; the hot path uses
+    /// `extraCaptures`).
+    public var extra: [(name: String, range: ByteRange)] {
+        get { extraCaptures.map { (name: $0.name.name, range: $0.range) } }
+        set {
+            extraCaptures = ExtraCaptures()
+            for (name, range) in newValue { extraCaptures.append(ExtraCapture(name: PatternName(name), range: range)) }
+        }
     }
 
     /// The bytes of a field.
