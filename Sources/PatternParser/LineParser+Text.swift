@@ -21,7 +21,7 @@ extension LineParser {
             let rule = lineRefs[index]
             switch rule.match(raw, using: scratch) {
             case .matched(let captures):
-                rule.with { apply($0, captures, raw: raw, base: 0, to: &event) }
+                rule.with { Self.apply($0, captures, raw: raw, base: 0, to: &event) }
                 event.matchedRuleName = rule.ruleName
                 matched = index
             case .noMatch, .failed: continue
@@ -57,7 +57,7 @@ extension LineParser {
             guard ByteScan.find(scanLiterals[index], in: raw) != nil else { continue }
             let rule = scanRefs[index]
             if case .matched(let captures) = rule.match(raw, using: scratch) {
-                rule.with { apply($0, captures, raw: raw, base: 0, to: &event) }
+                rule.with { Self.apply($0, captures, raw: raw, base: 0, to: &event) }
             }
         }
     }
@@ -73,7 +73,7 @@ extension LineParser {
             let rule = messageRefs[index]
             switch rule.match(text, using: scratch) {
             case .matched(let captures):
-                rule.with { apply($0, captures, raw: text, base: start, to: &event) }
+                rule.with { Self.apply($0, captures, raw: text, base: start, to: &event) }
                 event.matchedRuleName = rule.ruleName
                 return
             case .noMatch, .failed: continue
@@ -116,7 +116,7 @@ extension LineParser {
 
     /// Writes a rule's captures into the event. `raw` is the rule's subject; `base` is the
     /// subject's offset in the event's storage.
-    func apply(
+    static func apply(
         _ rule: ResolvedRule, _ captures: Captures, raw: UnsafeRawBufferPointer, base: Int, to event: inout LogEvent
     ) {
         let fields = rule.fields
