@@ -4,9 +4,12 @@
     import Darwin
 #endif
 
-/// Lines framed from a file, copied into one buffer: `bytes[lines[i].range]` is line `i`
-/// without its `\n` (and without the `\r` of `\r\n`). Reuse one batch across `next(into:)`
-/// calls; its storage is kept unless an event still references it (value semantics).
+/// Lines framed from a file: `bytes[lines[i].range]` is line `i` without its `\n` (and without
+/// the `\r` of `\r\n`).
+///
+/// `bytes` is the chunk the reader read the lines into, shared rather than copied: framing a
+/// line costs a `memchr` and a range, not a copy of its bytes. Events that keep a line keep
+/// its chunk alive; the reader reads later data into a new chunk.
 public struct LineBatch: Sendable {
     /// Where one line sits, in the batch and in its file.
     public struct Line: Sendable, Hashable {
@@ -20,7 +23,8 @@ public struct LineBatch: Sendable {
         public var truncated: Bool
     }
 
-    /// Bytes of all lines, back to back.
+    /// The chunk of the file the lines were framed in (it may hold bytes of no line of this
+    /// batch: the ends of neighbouring batches, a partial line).
     public private(set) var bytes: [UInt8] = []
     /// The lines, in file order.
     public private(set) var lines: [Line] = []
@@ -35,15 +39,14 @@ public struct LineBatch: Sendable {
     /// The bytes of line `index`.
     public subscript(index: Int) -> ArraySlice<UInt8> { bytes[lines[index].range] }
 
-    mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+    /// Empties the batch and points it at `chunk` (shared, not copied).
+    mutating func reset(chunk: [UInt8]) {
+        bytes = chunk
         lines.removeAll(keepingCapacity: true)
     }
 
-    mutating func append(_ source: UnsafeRawBufferPointer, number: Int, offset: Int64, truncated: Bool) {
-        let start = bytes.count
-        bytes.append(contentsOf: source)
-        lines.append(Line(range: start..<bytes.count, number: number, offset: offset, truncated: truncated))
+    mutating func append(_ range: Range<Int>, number: Int, offset: Int64, truncated: Bool) {
+        lines.append(Line(range: range, number: number, offset: offset, truncated: truncated))
     }
 }
 
@@ -78,12 +81,14 @@ public final class LineReader {
 
     private let fd: Int32
     private let chunkSize: Int
-    private let buffer: UnsafeMutableRawBufferPointer
-    /// Unconsumed data is `buffer[start..<end]`; `buffer[0]` is at file offset `bufferOffset`.
+    /// File bytes `[chunkOffset, chunkOffset + end)`; batches share it. Unconsumed data is
+    /// `chunk[start..<end]`.
+    private var chunk: [UInt8] = []
+    private var chunkOffset: Int64
     private var start = 0
     private var end = 0
+    /// `chunk[start..<scanned]` is known to hold no newline.
     private var scanned = 0
-    private var bufferOffset: Int64
     private var skipping = false
     private var atEOF = false
 
@@ -102,7 +107,7 @@ public final class LineReader {
         self.maxLineBytes = max(1, maxLineBytes)
         self.chunkSize = max(4096, chunkSize)
         self.nextLineNumber = firstLineNumber
-        self.bufferOffset = startOffset
+        self.chunkOffset = startOffset
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Self.error(path) }
         if startOffset > 0, lseek(fd, off_t(startOffset), SEEK_SET) < 0 {
@@ -111,34 +116,39 @@ public final class LineReader {
             throw e
         }
         self.fd = fd
-        // Room for one maximal partial line plus a full chunk after compaction.
-        self.buffer = .allocate(byteCount: self.maxLineBytes + self.chunkSize, alignment: 16)
     }
 
-    deinit {
-        close(fd)
-        buffer.deallocate()
-    }
+    deinit { close(fd) }
 
     /// File offset of the first byte not yet returned as (part of) a line: a checkpoint position.
-    public var nextOffset: Int64 { bufferOffset + Int64(start) }
+    public var nextOffset: Int64 { chunkOffset + Int64(start) }
 
     /// Replaces `batch`'s contents with up to `maxLines` further lines.
+    ///
+    /// A batch never spans two chunks, so it may hold fewer lines than `maxLines` before the
+    /// end of the file.
     /// - Returns: false at end of file with no lines left.
     /// - Throws: `LineReaderError` when `read(2)` fails.
     public func next(into batch: inout LineBatch, maxLines: Int = 4096) throws(LineReaderError) -> Bool {
-        batch.reset()
+        batch.reset(chunk: chunk)
         // A file may have grown since the last end of file (follow mode).
         atEOF = false
         while batch.count < maxLines {
             if frameOne(into: &batch) { continue }
+            // The batch's lines live in this chunk; more data goes to a new one next call.
+            if !batch.isEmpty { break }
             if atEOF {
-                if !skipping, start < end, emitsUnterminatedLastLine { emit(start..<end, into: &batch, cut: false) }
-                if !skipping, emitsUnterminatedLastLine { start = end }
+                if !skipping, start < end, emitsUnterminatedLastLine {
+                    var lineEnd = end
+                    if chunk[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                    emit(start..<lineEnd, into: &batch, cut: false)
+                    start = end
+                }
+                if skipping, emitsUnterminatedLastLine { start = end }
                 break
             }
-            // Do not block for more input when a batch is ready and data is exhausted.
-            try fill()
+            try refill()
+            batch.reset(chunk: chunk)
         }
         return !batch.isEmpty
     }
@@ -153,24 +163,28 @@ public final class LineReader {
 
     /// Frames one line from buffered data; false when more data is needed.
     private func frameOne(into batch: inout LineBatch) -> Bool {
-        let base = UnsafeRawPointer(buffer.baseAddress!)
+        guard start < end else { return false }
+        let hit: Int? = chunk.withUnsafeBytes { raw in
+            let base = raw.baseAddress!
+            let from = max(scanned, start)
+            guard from < end, let p = memchr(base + from, 0x0A, end - from) else { return nil }
+            return base.distance(to: UnsafeRawPointer(p))
+        }
         if skipping {
             // The tail of an over-long line: drop everything up to its newline.
-            if let hit = memchr(base + start, 0x0A, end - start) {
-                start = base.distance(to: UnsafeRawPointer(hit)) + 1
-                skipping = false
-                scanned = start
-                return true
+            guard let newline = hit else {
+                start = end
+                scanned = end
+                return false
             }
-            start = end
-            scanned = end
-            return false
+            start = newline + 1
+            scanned = start
+            skipping = false
+            return true
         }
-        let from = max(scanned, start)
-        if from < end, let hit = memchr(base + from, 0x0A, end - from) {
-            let newline = base.distance(to: UnsafeRawPointer(hit))
+        if let newline = hit {
             var lineEnd = newline
-            if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if lineEnd > start, chunk[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             let cut = lineEnd - start > maxLineBytes
             emit(start..<(cut ? start + maxLineBytes : lineEnd), into: &batch, cut: cut)
             start = newline + 1
@@ -189,35 +203,46 @@ public final class LineReader {
     }
 
     private func emit(_ range: Range<Int>, into batch: inout LineBatch, cut: Bool) {
-        var r = range
-        if !cut, r.upperBound > r.lowerBound, buffer[r.upperBound - 1] == 0x0D { r = r.lowerBound..<(r.upperBound - 1) }
         if cut { truncatedLines += 1 }
-        batch.append(
-            UnsafeRawBufferPointer(rebasing: buffer[r]), number: nextLineNumber,
-            offset: bufferOffset + Int64(range.lowerBound), truncated: cut)
+        batch.append(range, number: nextLineNumber, offset: chunkOffset + Int64(range.lowerBound), truncated: cut)
         nextLineNumber += 1
     }
 
-    private func fill() throws(LineReaderError) {
-        if start > 0 && buffer.count - end < chunkSize {
-            let pending = end - start
-            if pending > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + start, pending) }
-            bufferOffset += Int64(start)
-            scanned -= start
-            start = 0
-            end = pending
-        }
-        let space = min(chunkSize, buffer.count - end)
-        while true {
-            let n = read(fd, buffer.baseAddress! + end, space)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Self.error(path)
+    /// Starts a new chunk: the unconsumed tail of the old one (a partial line, at most
+    /// `maxLineBytes` long) followed by one `read(2)` of up to `chunkSize` bytes.
+    private func refill() throws(LineReaderError) {
+        let pending = end - start
+        var readError: Int32 = 0
+        var got = 0
+        let next = [UInt8](unsafeUninitializedCapacity: pending + chunkSize) { buffer, initialized in
+            if pending > 0 {
+                chunk.withUnsafeBytes { old in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: old[start..<end]))
+                }
             }
-            if n == 0 { atEOF = true }
-            end += n
-            return
+            while true {
+                let n = read(fd, buffer.baseAddress! + pending, chunkSize)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    readError = errno
+                } else {
+                    got = n
+                }
+                break
+            }
+            initialized = pending + got
         }
+        if readError != 0 {
+            errno = readError
+            throw Self.error(path)
+        }
+        chunkOffset += Int64(start)
+        scanned = max(0, scanned - start)
+        start = 0
+        end = next.count
+        chunk = next
+        if got == 0 { atEOF = true }
     }
 
     private static func error(_ path: String) -> LineReaderError {
