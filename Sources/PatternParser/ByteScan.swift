@@ -213,13 +213,19 @@ enum ByteScan {
             return nil
         }
         let byte = Int32(n[anchor])
+        let first = n[0]
+        let final = n[n.count - 1]
         // Candidate starts are 0...last; the anchor byte sits `anchor` bytes after a start.
         let last = haystack.count - n.count
         var start = 0
         while start <= last {
             guard let hit = memchr(h + start + anchor, byte, last - start + 1) else { return nil }
             let at = h.distance(to: UnsafeRawPointer(hit)) - anchor
-            if memcmp(h + at, np, n.count) == 0 { return at }
+            // First and last byte inline before the call: most false candidates end here
+            // (the `/` of every path segment for `HTTP/1.`).
+            if haystack[at] == first, haystack[at + n.count - 1] == final, memcmp(h + at, np, n.count) == 0 {
+                return at
+            }
             start = at + 1
         }
         return nil

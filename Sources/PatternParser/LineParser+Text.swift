@@ -122,17 +122,16 @@ extension LineParser {
         let fields = rule.fields
         let groups = rule.groups
         for index in 0..<fields.count {
-            var found = captures[groups[index]]
-            if found == nil, rule.hasAlternates {
+            var (lower, upper) = captures.bounds(groups[index])
+            if lower < 0, rule.hasAlternates {
                 for group in rule.alternates[index] {
-                    if let r = captures[group] {
-                        found = r
-                        break
-                    }
+                    (lower, upper) = captures.bounds(group)
+                    if lower >= 0 { break }
                 }
             }
-            guard let r = found else { continue }
-            let range = ByteRange(start: r.lowerBound + base, end: r.upperBound + base)
+            guard lower >= 0 else { continue }
+            let r = lower..<upper
+            let range = ByteRange(start: lower &+ base, end: upper &+ base)
             switch fields[index] {
             case .timestamp: event.timestampText = range
             case .fileToken: event.fileToken = range

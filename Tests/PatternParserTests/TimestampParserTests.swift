@@ -46,6 +46,11 @@ import TraceTailCore
         #expect(parse("2017-05-16 10:00:60", &cache) == nil)
         #expect(parse("2017-05-16 1x:00:00", &cache) == nil)
         #expect(parse("2017-05-16X10:00:00", &cache) == nil)
+        #expect(parse("2017-05-16 10:00-00", &cache) == nil)
+        #expect(parse("2017-05-16 10:0:000", &cache) == nil)
+        #expect(parse("2017-05-16 10:00:0/", &cache) == nil)
+        #expect(parse("2017-05-16 10:00:0:", &cache) == nil)
+        #expect(parse("2017-05-16 09:08:07", &cache) == ISO8601.parse("2017-05-16T09:08:07Z"))
     }
 
     @Test func zoneOffsetsApply() {
