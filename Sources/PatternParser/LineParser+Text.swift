@@ -119,10 +119,58 @@ extension LineParser {
     static func apply(
         _ rule: ResolvedRule, _ captures: Captures, raw: UnsafeRawBufferPointer, base: Int, to event: inout LogEvent
     ) {
-        let fields = rule.fields
-        let groups = rule.groups
-        for index in 0..<fields.count {
-            var (lower, upper) = captures.bounds(groups[index])
+        if rule.hasAlternates {
+            applySlots(rule, captures, raw: raw, base: base, to: &event)
+        } else {
+            applyPlan(rule, captures, raw: raw, base: base, to: &event)
+        }
+    }
+
+    /// Straight-line application of a rule without duplicate capture names.
+    @inline(__always)
+    private static func applyPlan(
+        _ rule: ResolvedRule, _ captures: Captures, raw: UnsafeRawBufferPointer, base: Int, to event: inout LogEvent
+    ) {
+        let plan = rule.plan
+        @inline(__always) func bounds(_ field: EventField) -> (Int, Int) {
+            captures.bounds(Int(plan.pointee[field]))
+        }
+        @inline(__always) func range(_ b: (Int, Int)) -> ByteRange { ByteRange(start: b.0 &+ base, end: b.1 &+ base) }
+        var b = bounds(.timestamp)
+        if b.0 >= 0 { event.timestampText = range(b) }
+        b = bounds(.pid)
+        if b.0 >= 0 { event.pid = ByteScan.int(raw, b.0..<b.1) }
+        b = bounds(.level)
+        if b.0 >= 0 { event.level = ByteScan.level(raw, b.0..<b.1) }
+        b = bounds(.component)
+        if b.0 >= 0 { event.component = range(b) }
+        b = bounds(.requestID)
+        if b.0 >= 0, let id = ByteScan.requestID(raw, b.0..<b.1) {
+            event.requestID = id
+            event.requestIDText = range(b)
+        }
+        b = bounds(.user)
+        if b.0 >= 0 { event.user = ByteScan.isAbsent(raw, b.0..<b.1) ? nil : range(b) }
+        b = bounds(.project)
+        if b.0 >= 0 { event.project = ByteScan.isAbsent(raw, b.0..<b.1) ? nil : range(b) }
+        b = bounds(.instanceID)
+        if b.0 >= 0 { event.instanceID = ByteScan.isAbsent(raw, b.0..<b.1) ? nil : range(b) }
+        b = bounds(.message)
+        if b.0 >= 0 { event.message = range(b) }
+        for slot in rule.others {
+            b = captures.bounds(Int(slot.group))
+            if b.0 >= 0 { applyOther(slot, raw, b.0..<b.1, range(b), &event) }
+        }
+    }
+
+    /// Capture by capture, taking the first set group of duplicate names.
+    private static func applySlots(
+        _ rule: ResolvedRule, _ captures: Captures, raw: UnsafeRawBufferPointer, base: Int, to event: inout LogEvent
+    ) {
+        let slots = rule.slots
+        for index in 0..<slots.count {
+            let slot = slots[index]
+            var (lower, upper) = captures.bounds(Int(slot.group))
             if lower < 0, rule.hasAlternates {
                 for group in rule.alternates[index] {
                     (lower, upper) = captures.bounds(group)
@@ -132,9 +180,10 @@ extension LineParser {
             guard lower >= 0 else { continue }
             let r = lower..<upper
             let range = ByteRange(start: lower &+ base, end: upper &+ base)
-            switch fields[index] {
+            // The fields of every oslo line first; the rest out of line, so this loop stays
+            // small enough to keep its state in registers.
+            switch slot.field {
             case .timestamp: event.timestampText = range
-            case .fileToken: event.fileToken = range
             case .pid: event.pid = ByteScan.int(raw, r)
             case .level: event.level = ByteScan.level(raw, r)
             case .component: event.component = range
@@ -143,29 +192,42 @@ extension LineParser {
                     event.requestID = id
                     event.requestIDText = range
                 }
-            case .globalRequestID: event.globalRequestID = ByteScan.requestID(raw, r)
             case .user: event.user = ByteScan.isAbsent(raw, r) ? nil : range
             case .project: event.project = ByteScan.isAbsent(raw, r) ? nil : range
             case .instanceID: event.instanceID = ByteScan.isAbsent(raw, r) ? nil : range
             case .message: event.message = range
-            case .method: event.updateHTTP { $0.method = range }
-            case .path: event.updateHTTP { $0.path = range }
-            case .status: event.updateHTTP { $0.status = ByteScan.int(raw, r) }
-            case .bytes: event.updateHTTP { $0.bytes = ByteScan.int(raw, r) }
-            case .latencySeconds: event.updateHTTP { $0.latencyMs = ByteScan.decimal(raw, r, scale: 3) }
-            case .latencyMilliseconds: event.updateHTTP { $0.latencyMs = ByteScan.decimal(raw, r, scale: 0) }
-            case .traceIDHex: event.traceID = ByteScan.traceIDHex(raw, r) ?? event.traceID
-            case .spanIDHex:
-                event.spanID = ByteScan.hex64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) } ?? event.spanID
-            case .parentIDHex: event.parentID = ByteScan.hex64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) }
-            case .traceIDDecimal:
-                event.traceID =
-                    ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : TraceID(high: 0, low: $0) } ?? event.traceID
-            case .spanIDDecimal:
-                event.spanID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) } ?? event.spanID
-            case .parentIDDecimal: event.parentID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) }
-            case .extra(let i): event.extraCaptures.append(ExtraCapture(name: rule.extraNames[i], range: range))
+            default: applyOther(slot, raw, r, range, &event)
             }
+        }
+    }
+
+    /// The fields most lines lack: HTTP fields of request lines, trace context, extras.
+    @inline(never)
+    private static func applyOther(
+        _ slot: FieldSlot, _ raw: UnsafeRawBufferPointer, _ r: Range<Int>, _ range: ByteRange, _ event: inout LogEvent
+    ) {
+        switch slot.field {
+        case .fileToken: event.fileToken = range
+        case .globalRequestID: event.globalRequestID = ByteScan.requestID(raw, r)
+        case .method: event.updateHTTP { $0.method = range }
+        case .path: event.updateHTTP { $0.path = range }
+        case .status: event.updateHTTP { $0.status = ByteScan.int(raw, r) }
+        case .bytes: event.updateHTTP { $0.bytes = ByteScan.int(raw, r) }
+        case .latencySeconds: event.updateHTTP { $0.latencyMs = ByteScan.decimal(raw, r, scale: 3) }
+        case .latencyMilliseconds: event.updateHTTP { $0.latencyMs = ByteScan.decimal(raw, r, scale: 0) }
+        case .traceIDHex: event.traceID = ByteScan.traceIDHex(raw, r) ?? event.traceID
+        case .spanIDHex:
+            event.spanID = ByteScan.hex64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) } ?? event.spanID
+        case .parentIDHex: event.parentID = ByteScan.hex64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) }
+        case .traceIDDecimal:
+            event.traceID =
+                ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : TraceID(high: 0, low: $0) } ?? event.traceID
+        case .spanIDDecimal:
+            event.spanID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) } ?? event.spanID
+        case .parentIDDecimal: event.parentID = ByteScan.uint64(raw, r).flatMap { $0 == 0 ? nil : SpanID($0) }
+        case .extra:
+            if let name = slot.extraName { event.extraCaptures.append(ExtraCapture(name: name, range: range)) }
+        case .timestamp, .pid, .level, .component, .requestID, .user, .project, .instanceID, .message: break
         }
     }
 }
