@@ -37,24 +37,42 @@ extension LineParser {
             return
         }
         if let message = event.message { applyMessageRules(to: &event, raw: raw, message: message) }
-        if !scanRules.isEmpty, let base = raw.baseAddress {
-            var present: UInt64 = 0
-            for (i, byte) in scanAnchors.enumerated() where i < 64 {
-                if memchr(base, Int32(byte), raw.count) != nil { present |= 1 << UInt64(i) }
-            }
-            if present != 0 { applyScanRules(to: &event, raw: raw, present: present) }
+        if !scanRules.isEmpty {
+            let found = scanLiteralsPresent(raw)
+            if found != 0 { applyScanRules(to: &event, raw: raw, found: found) }
         }
         let continuationRule = lineRefs[matched].kind == .continuation
         finishTimestamp(&event, raw: raw, continuationRule: continuationRule)
     }
 
-    /// Scan rules whose anchor byte occurs (`present` bit per `scanAnchors` entry) and whose
-    /// literal occurs; every one that matches applies.
-    private func applyScanRules(to event: inout LogEvent, raw: UnsafeRawBufferPointer, present: UInt64) {
-        for index in 0..<scanLiterals.count {
-            let slot = scanSlots[index]
-            if slot < 64, present & (1 << UInt64(slot)) == 0 { continue }
-            guard ByteScan.find(scanLiterals[index], in: raw) != nil else { continue }
+    /// Which scan rules' literals occur in the line, one bit per rule. One `memchr` walk per
+    /// distinct anchor byte serves every rule anchored on it (the five trace-id scans all anchor
+    /// on `=`): each hit is checked against each literal in place, instead of one search per rule.
+    private func scanLiteralsPresent(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        guard let base = raw.baseAddress else { return 0 }
+        var found: UInt64 = 0
+        for (slot, byte) in scanAnchors.enumerated() {
+            var from = 0
+            while from < raw.count, let hit = memchr(base + from, Int32(byte), raw.count - from) {
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                for index in 0..<scanLiterals.count where scanSlots[index] == slot {
+                    let literal = scanLiterals[index]
+                    let start = at - literal.anchor
+                    guard start >= 0, start + literal.bytes.count <= raw.count,
+                        let lp = literal.bytes.baseAddress, raw[start] == literal.bytes[0],
+                        memcmp(base + start, lp, literal.bytes.count) == 0
+                    else { continue }
+                    found |= 1 << UInt64(index)
+                }
+                from = at + 1
+            }
+        }
+        return found
+    }
+
+    /// Scan rules whose literal occurs (`found`: bit per rule); every one that matches applies.
+    private func applyScanRules(to event: inout LogEvent, raw: UnsafeRawBufferPointer, found: UInt64) {
+        for index in 0..<scanRefs.count where found & (1 << UInt64(index)) != 0 {
             let rule = scanRefs[index]
             if case .matched(let captures) = rule.match(raw, using: scratch) {
                 rule.with { Self.apply($0, captures, raw: raw, base: 0, to: &event) }

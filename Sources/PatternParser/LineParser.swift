@@ -79,6 +79,13 @@ public struct LineParser {
         self.scanLiterals = scanRules.map { LiteralView($0.literal) }
         self.scanSlots = scanRules.map { rule in anchors.firstIndex(of: rule.literal.anchorByte) ?? 64 }
         self.scratch = MatchScratch(limits: limits)
+        // The parser marks the scan rules whose literal a line holds in one 64-bit word.
+        guard scanRules.count <= 64 else {
+            throw PatternDiagnostics(errors: [
+                PatternError(
+                    .format, "format \(name) has \(scanRules.count) @scan rules; at most 64 are supported", at: here)
+            ])
+        }
         switch format {
         case .oslo:
             self.json = nil

@@ -169,6 +169,23 @@ import TraceTailCore
         #expect(none.traceID == nil && none.spanID == nil)
     }
 
+    /// Many `=` (query strings) before, between and after the ids: every scan rule still finds
+    /// its own literal, and look-alikes (`tenant_id=`, `xtrace_id=`) are not taken for ids.
+    @Test func traceIdsAmongQueryStrings() throws {
+        var parser = try Fixtures.osloParser()
+        let e = parser.parse(
+            "2023-03-01 10:00:00.123 4242 INFO nova.api [-] GET /v2.0/ports?tenant_id=aa47&device_id=9 "
+                + "xtrace_id=ffffffffffffffffffffffffffffffff a=b span_id=00f067aa0ba902b7 c==d "
+                + "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 q=1")
+        #expect(e.traceID?.description == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(e.spanID?.description == "00f067aa0ba902b7")
+        #expect(e.parentID == nil)
+        let plain = parser.parse("2023-03-01 10:00:00.123 4242 INFO nova.api [-] GET /v2.0/ports?tenant_id=aa47&x=1")
+        #expect(plain.traceID == nil && plain.spanID == nil)
+        let edge = parser.parse("2023-03-01 10:00:00.123 4242 INFO nova.api [-] =span_id=00f067aa0ba902b7")
+        #expect(edge.spanID?.description == "00f067aa0ba902b7")
+    }
+
     @Test func zoneLessTimesGoThroughLocalToUTC() throws {
         var parser = try Fixtures.osloParser()
         parser.localToUTC = { $0 - .minutes(120) }  // a UTC+2 source
