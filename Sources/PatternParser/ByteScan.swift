@@ -18,13 +18,21 @@ enum ByteScan {
 
     /// Non-negative decimal integer of at most 18 digits (so it cannot overflow).
     static func int(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int? {
-        guard !r.isEmpty, r.count <= 18 else { return nil }
-        var v = 0
-        for i in r {
-            guard let d = digit(p[i]) else { return nil }
-            v = v * 10 + d
+        guard !r.isEmpty, r.count <= 18, let base = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            return nil
         }
-        return v
+        // At most 18 digits cannot overflow, so the arithmetic is unchecked; a non-digit is
+        // caught by one test of the accumulated bits after the loop.
+        var v = 0
+        var bad: UInt8 = 0
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let d = base[i] &- 48
+            bad |= d > 9 ? 1 : 0
+            v = v &* 10 &+ Int(d)
+            i &+= 1
+        }
+        return bad == 0 ? v : nil
     }
 
     /// Unsigned 64-bit decimal (Datadog ids), overflow-checked.
