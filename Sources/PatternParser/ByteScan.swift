@@ -100,24 +100,45 @@ enum ByteScan {
         value = v
     }
 
+    /// Eight hex digits (as one little-endian word, first digit in the low byte) to their
+    /// 32-bit value; nil when any byte is not a hex digit. Eight digits are checked and converted
+    /// with a handful of word operations instead of eight table lookups.
+    @inline(__always)
+    static func hex8(_ word: UInt64) -> UInt64? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let v = UInt64(littleEndian: word)
+        guard v & high == 0 else { return nil }
+        // Per byte x < 0x80: x + (0x80 - lo) has its top bit set iff x >= lo; no carries
+        // cross bytes. Digit: 0x30...0x39; letter (case folded): 0x61...0x66.
+        let digit = (v &+ ones &* 0x50) & ~(v &+ ones &* 0x46)
+        let folded = v | ones &* 0x20
+        let letter = (folded &+ ones &* 0x1F) & ~(folded &+ ones &* 0x19)
+        guard (digit | letter) & high == high else { return nil }
+        // Nibble value: low four bits, plus 9 for letters (bit 6 set).
+        let nibbles = (v & 0x0F0F_0F0F_0F0F_0F0F) &+ ((v >> 6) & ones) &* 9
+        // Pack: byte i holds digit i, most significant first.
+        let pairs = ((nibbles & 0x000F_000F_000F_000F) << 4) | ((nibbles >> 8) & 0x000F_000F_000F_000F)
+        return (pairs & 0xFF) << 24 | ((pairs >> 16) & 0xFF) << 16 | ((pairs >> 32) & 0xFF) << 8 | (pairs >> 48) & 0xFF
+    }
+
     /// `8-4-4-4-12` hex UUID.
     static func uuid(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> UUID128? {
-        guard r.count == 36 else { return nil }
+        guard r.count == 36, let base = p.baseAddress else { return nil }
         let s = r.lowerBound
         let dash = UInt8(ascii: "-")
         guard p[s + 8] == dash, p[s + 13] == dash, p[s + 18] == dash, p[s + 23] == dash else { return nil }
-        guard let base = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        let table = hexTable
-        var hi: UInt64 = 0
-        var lo: UInt64 = 0
-        var bad: UInt8 = 0
-        hexRun(base, table, s, 8, into: &hi, bad: &bad)
-        hexRun(base, table, s + 9, 4, into: &hi, bad: &bad)
-        hexRun(base, table, s + 14, 4, into: &hi, bad: &bad)
-        hexRun(base, table, s + 19, 4, into: &lo, bad: &bad)
-        hexRun(base, table, s + 24, 12, into: &lo, bad: &bad)
-        guard bad & 0xF0 == 0 else { return nil }
-        return UUID128(high: hi, low: lo)
+        @inline(__always) func word(_ at: Int) -> UInt64 { base.loadUnaligned(fromByteOffset: s + at, as: UInt64.self) }
+        @inline(__always) func half(_ at: Int) -> UInt64 {
+            UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: s + at, as: UInt32.self)))
+        }
+        // Digits 0-7, 8-15 (two groups of four), 16-23 (two groups of four), 24-31.
+        guard let a = hex8(word(0)),
+            let b = hex8(UInt64(littleEndian: half(9) | half(14) << 32)),
+            let c = hex8(UInt64(littleEndian: half(19) | half(24) << 32)),
+            let d = hex8(word(28))
+        else { return nil }
+        return UUID128(high: a << 32 | b, low: c << 32 | d)
     }
 
     /// `req-<uuid>`.
