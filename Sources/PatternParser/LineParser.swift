@@ -109,20 +109,20 @@ public struct LineParser {
     ///   - truncated: true when the reader already cut the line (it is flagged and counted).
     /// - Returns: an event; unmatched lines are events too, with `unmatched` set.
     public mutating func parse(
-        _ line: ArraySlice<UInt8>, source: SourceID, lineID: Int, truncated: Bool = false
+        _ line: consuming ArraySlice<UInt8>, source: SourceID, lineID: Int, truncated: Bool = false
     ) -> LogEvent {
         counters.lines += 1
-        var bytes = line
         var isTruncated = truncated
-        if bytes.count > maxLineBytes {
-            bytes = bytes.prefix(maxLineBytes)
+        if line.count > maxLineBytes {
+            line = line.prefix(maxLineBytes)
             isTruncated = true
         }
         if isTruncated { counters.truncated += 1 }
-        // The event is filled in place by a helper and returned as a plain local: a local that
-        // a closure captured would be copied (and the original destroyed) on return.
-        var event = LogEvent(source: source, lineID: lineID, storage: bytes)
-        fill(&event, bytes)
+        // `line` is consumed (moved into the event, not retained again): one reference count
+        // operation less per line. The event is filled in place by a helper and returned as a
+        // plain local: a local that a closure captured would be copied on return.
+        var event = LogEvent(source: source, lineID: lineID, storage: line)
+        fill(&event)
         event.truncated = isTruncated
         if let reason = event.unmatched {
             counters.countUnmatched(reason)
@@ -133,17 +133,21 @@ public struct LineParser {
         return event
     }
 
-    /// Runs the format's parser over `bytes` (the event's storage) into `event`.
-    private mutating func fill(_ event: inout LogEvent, _ bytes: ArraySlice<UInt8>) {
+    /// Runs the format's parser over the event's storage into `event`.
+    private mutating func fill(_ event: inout LogEvent) {
         switch format {
         case .json, .ctaEvents:
+            let bytes = event.storage
             if let decoded = json?.decode(bytes, source: event.source, lineID: event.lineID) { event = decoded }
             if event.unmatched == nil, event.http == nil, let message = event.message {
                 let storage = event.storage
                 storage.withUnsafeBytes { applyMessageRules(to: &event, raw: $0, message: message) }
             }
         case .oslo:
-            bytes.withUnsafeBytes { parseText(&event, raw: $0) }
+            // The pointer outlives the closure on purpose: the event holds the storage and
+            // never mutates it, so it stays valid while the fields are filled in.
+            let raw = event.storage.withUnsafeBytes { $0 }
+            parseText(&event, raw: raw)
         }
     }
 }
