@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "tracetail",
             dependencies: [
-                "TraceTailRuntime", "TraceTailCore", "PatternParser", "LogSimulator",
+                "TraceTailRuntime", "TraceTailCore", "PatternParser", "PCRE2", "LogSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

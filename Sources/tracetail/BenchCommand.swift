@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LogSimulator
+import PCRE2
 import PatternParser
 import TraceTailCore
 import TraceTailRuntime
@@ -34,8 +35,8 @@ struct Bench: ParsableCommand {
     @Flag(help: "Reuse the generated directory when it was made for the same --lines.")
     var reuse = false
 
-    @Option(help: "Measure only these, comma-separated: grep, parse, replay (default: all).")
-    var only: String = "grep,parse,replay"
+    @Option(help: "Measure only these, comma-separated: grep, regex, parse, replay (default: all).")
+    var only: String = "grep,regex,parse,replay"
 
     @Flag(help: "Same as --only parse.")
     var parseOnly = false
@@ -47,9 +48,9 @@ struct Bench: ParsableCommand {
     func validate() throws {
         guard lines > 0 else { throw ValidationError("--lines must be positive") }
         guard runs > 0 else { throw ValidationError("--runs must be positive") }
-        let known: Set<String> = ["grep", "parse", "replay"]
+        let known: Set<String> = ["grep", "regex", "parse", "replay"]
         for name in selected where !known.contains(name) {
-            throw ValidationError("--only: unknown measurement '\(name)' (grep, parse, replay)")
+            throw ValidationError("--only: unknown measurement '\(name)' (grep, regex, parse, replay)")
         }
     }
 
@@ -68,6 +69,7 @@ struct Bench: ParsableCommand {
         if selected.contains("grep") {
             if let row = try measureGrep(input, set) { rows.append(row) }
         }
+        if selected.contains("regex") { rows.append(try measureRegex(input, set)) }
         if selected.contains("parse") { rows.append(try measureParse(input, set)) }
         if selected.contains("replay") { rows.append(try measureReplay(input, set)) }
         printTable(rows, input: input)
@@ -177,6 +179,72 @@ struct Bench: ParsableCommand {
         return Row(
             label: "pcre2grep -c (rule \(rule.name))", lines: input.lines, bytes: input.bytes, wall: wall, cpu: cpu,
             note: "matched \(out)")
+    }
+
+    /// The floor under `parse`: the reader and the same PCRE2 matches the parser runs (oslo line
+    /// rules in order until one matches, then the message rules whose literal occurs in the
+    /// `message` capture), with no field converted and no event built.
+    private func measureRegex(_ input: Input, _ set: PatternSet) throws -> Row {
+        let lineRules = set.rules.filter {
+            ($0.kind == .line || $0.kind == .continuation) && $0.formats.contains("oslo")
+        }
+        let messageRules = set.rules(format: "oslo", kind: .message)
+        let messageGroups = lineRules.map { $0.capture(named: "message")?.groups.first ?? -1 }
+        // Unmanaged, borrowed references: the loop must cost what the parser's costs, and copying
+        // a `PatternRule` (strings, arrays) or retaining a regex per attempt would not.
+        let lineRegexes = lineRules.map { Unmanaged.passUnretained($0.regex) }
+        let messageRegexes = messageRules.map { Unmanaged.passUnretained($0.regex) }
+        let literals = messageRules.map { $0.literal ?? [] }
+        let scratch = MatchScratch()
+        let (wall, cpu, matched) = try time { () throws -> Int in
+            var matched = 0
+            for path in input.logFiles {
+                let reader = try LineReader(path: path)
+                var batch = TraceTailRuntime.LineBatch()
+                while try reader.next(into: &batch) {
+                    batch.bytes.withUnsafeBytes { chunk in
+                        for line in batch.lines {
+                            let raw = UnsafeRawBufferPointer(rebasing: chunk[line.range])
+                            for index in 0..<lineRegexes.count {
+                                let outcome = lineRegexes[index]._withUnsafeGuaranteedRef {
+                                    $0.match(raw, using: scratch)
+                                }
+                                guard case .matched(let captures) = outcome else { continue }
+                                matched += 1
+                                guard let message = captures[messageGroups[index]] else { break }
+                                let text = UnsafeRawBufferPointer(rebasing: raw[message])
+                                for m in 0..<messageRegexes.count where Self.contains(text, literals[m]) {
+                                    let hit = messageRegexes[m]._withUnsafeGuaranteedRef {
+                                        $0.match(text, using: scratch)
+                                    }
+                                    if case .matched = hit { break }
+                                }
+                                break
+                            }
+                        }
+                    }
+                }
+            }
+            return matched
+        }
+        return Row(
+            label: "PCRE2 matches only (no fields)", lines: input.lines, bytes: input.bytes, wall: wall, cpu: cpu,
+            note: "line rule matched \(matched)")
+    }
+
+    /// Whether `needle` occurs in `haystack` (`memchr` for its first byte, then `memcmp`).
+    private static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, let base = haystack.baseAddress, needle.count <= haystack.count else {
+            return needle.isEmpty
+        }
+        var from = 0
+        let last = haystack.count - needle.count
+        while from <= last, let hit = memchr(base + from, Int32(first), last - from + 1) {
+            let at = base.distance(to: UnsafeRawPointer(hit))
+            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) }) == 0 { return true }
+            from = at + 1
+        }
+        return false
     }
 
     /// Reader + `LineParser` over every log file: every field and the timestamp converted.
