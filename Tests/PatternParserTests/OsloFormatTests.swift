@@ -66,7 +66,7 @@ import TraceTailCore
         let e = parser.parse(
             "2023-03-01 10:00:00.200 77 DEBUG nova.compute.api [req-11111111-2222-3333-4444-555555555555 req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6 None - - - default default] Fetching instance"
         )
-        #expect(e.matchedRule == "oslo_global")  // a real global id: its own rule (one-pass oslo)
+        #expect(e.matchedRule == "oslo")
         #expect(e.level == .debug)
         #expect(e.globalRequestID == RequestID("req-11111111-2222-3333-4444-555555555555"))
         #expect(e.requestID == RequestID("req-0f6a1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6"))

@@ -105,4 +105,17 @@ import Testing
         #expect(r.stderr.contains("MISSING"))
         #expect(try Self.run(["patterns", "check", "patterns"]).status == 0)
     }
+
+    @Test func patternsShowPrintsTheExpandedRule() throws {
+        let dir = try Repo.temporaryDirectory("cli-patterns-show")
+        try "WORD [a-z]+\n@format oslo\n@rule r %{WORD:first} %{WORD}\n".write(
+            toFile: dir + "/one.grok", atomically: true, encoding: .utf8)
+        let r = try Self.run(["patterns", "show", "r", "--dir", dir])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("rule r  formats oslo  " + dir + "/one.grok:3:1"))
+        #expect(r.stdout.contains("(?<first>[a-z]+) (?:[a-z]+)"))
+        let missing = try Self.run(["patterns", "show", "nope", "--dir", dir])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no rule named 'nope'"))
+    }
 }
