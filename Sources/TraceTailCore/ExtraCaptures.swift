@@ -11,33 +11,27 @@ public struct ExtraCapture: Hashable, Sendable, BitwiseCopyable {
     }
 }
 
-/// The extra captures of one event. The first two are stored inline: a request line's
+/// The extra captures of one event. The first is stored inline: a request line's
 /// `microversion` then costs no heap allocation (it used to cost one per line), and an event
-/// without extras holds no reference at all.
+/// without extras holds no reference at all. Only one slot is inline because events are copied
+/// through the replay stages and every inline byte is copied with them.
 public struct ExtraCaptures: Sendable, RandomAccessCollection {
     private var first: ExtraCapture?
-    private var second: ExtraCapture?
     private var rest: [ExtraCapture]?
 
     public init() {}
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { first == nil ? 0 : second == nil ? 1 : 2 + (rest?.count ?? 0) }
+    public var endIndex: Int { first == nil ? 0 : 1 + (rest?.count ?? 0) }
 
     public subscript(position: Int) -> ExtraCapture {
-        switch position {
-        case 0: first!
-        case 1: second!
-        default: rest![position - 2]
-        }
+        position == 0 ? first! : rest![position - 1]
     }
 
     /// Adds a capture after the others.
     public mutating func append(_ capture: ExtraCapture) {
         if first == nil {
             first = capture
-        } else if second == nil {
-            second = capture
         } else {
             rest = (rest ?? []) + [capture]
         }
