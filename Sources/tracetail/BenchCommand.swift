@@ -16,8 +16,8 @@ struct Bench: ParsableCommand {
         abstract: "Time pcre2grep -c, tracetail's parser and the full replay on one simulated nova log directory.",
         discussion: """
             Rates are reported per wall second and per CPU second (the machine may be shared: CPU \
-            time is the fairer figure). Each measurement is repeated --runs times; the best wall and \
-            the best CPU time are reported.
+            time is the fairer figure). The measurements run round-robin, --runs rounds; each \
+            one's best wall and best CPU time are reported.
             """)
 
     @Option(help: "About this many log lines are generated (the simulated duration is scaled to it).")
@@ -65,14 +65,12 @@ struct Bench: ParsableCommand {
             "input: \(dir)  \(input.logFiles.count) log files  \(input.lines) lines  "
                 + "\(format(Double(input.bytes) / 1e6, 1)) MB  (LogSimulator rate \(Int(Self.rate))/s, "
                 + "\(input.durationSeconds) s, seed \(Self.seed))")
-        var rows: [Row] = []
-        if selected.contains("grep") {
-            if let row = try measureGrep(input, set) { rows.append(row) }
-        }
-        if selected.contains("regex") { rows.append(try measureRegex(input, set)) }
-        if selected.contains("parse") { rows.append(try measureParse(input, set)) }
-        if selected.contains("replay") { rows.append(try measureReplay(input, set)) }
-        printTable(rows, input: input)
+        var jobs: [Job] = []
+        if selected.contains("grep"), let job = grepJob(input, set) { jobs.append(job) }
+        if selected.contains("regex") { jobs.append(regexJob(input, set)) }
+        if selected.contains("parse") { jobs.append(parseJob(input, set)) }
+        if selected.contains("replay") { jobs.append(replayJob(set)) }
+        printTable(try measure(jobs, input: input), input: input)
     }
 
     // MARK: Input
@@ -151,40 +149,62 @@ struct Bench: ParsableCommand {
         var note: String
     }
 
-    /// Best wall and best CPU time of `runs` calls of `body`; CPU of this process or its children.
-    private func time<T>(children: Bool = false, _ body: () throws -> T) rethrows -> (wall: Double, cpu: Double, T) {
-        var wall = Double.infinity
-        var cpu = Double.infinity
-        var last: T?
+    /// One measurement: `body` does the work once and returns the lines it covered and a note,
+    /// or nil when the tool is not available.
+    struct Job {
+        var label: String
+        /// Whether the work runs in a child process (its CPU time is the children's).
+        var children = false
+        var body: () throws -> (lines: Int, note: String)?
+    }
+
+    /// Runs the jobs round-robin, `runs` rounds, and keeps each one's best wall and best CPU time.
+    /// Interleaving matters on a shared machine: a slow minute then slows every row alike instead
+    /// of whichever measurement happened to run in it.
+    private func measure(_ jobs: [Job], input: Input) throws -> [Row] {
+        var best = [(wall: Double, cpu: Double)](repeating: (.infinity, .infinity), count: jobs.count)
+        var results = [(lines: Int, note: String)?](repeating: nil, count: jobs.count)
+        var unavailable = Set<Int>()
         for _ in 0..<runs {
-            let who = children ? RUSAGE_CHILDREN : RUSAGE_SELF
-            let start = ContinuousClock.now
-            let cpuStart = cpuSeconds(who)
-            last = try body()
-            cpu = min(cpu, cpuSeconds(who) - cpuStart)
-            wall = min(wall, seconds(ContinuousClock.now - start))
+            for (i, job) in jobs.enumerated() where !unavailable.contains(i) {
+                let who = job.children ? RUSAGE_CHILDREN : RUSAGE_SELF
+                let start = ContinuousClock.now
+                let cpuStart = cpuSeconds(who)
+                guard let result = try job.body() else {
+                    unavailable.insert(i)
+                    continue
+                }
+                best[i].cpu = min(best[i].cpu, cpuSeconds(who) - cpuStart)
+                best[i].wall = min(best[i].wall, seconds(ContinuousClock.now - start))
+                results[i] = result
+            }
         }
-        return (wall, cpu, last!)
+        return jobs.indices.compactMap { i in
+            results[i].map {
+                Row(
+                    label: jobs[i].label, lines: $0.lines, bytes: input.bytes, wall: best[i].wall, cpu: best[i].cpu,
+                    note: $0.note)
+            }
+        }
     }
 
     /// `pcre2grep -c` over the same files with the first oslo line rule, expanded, as its one regex.
-    private func measureGrep(_ input: Input, _ set: PatternSet) throws -> Row? {
+    private func grepJob(_ input: Input, _ set: PatternSet) -> Job? {
         guard let rule = set.rules.first(where: { $0.kind == .line && $0.formats.contains("oslo") }) else { return nil }
         let pattern = "(?s)^" + rule.expandedPattern
-        let (wall, cpu, out) = time(children: true) { runPCRE2Grep(pattern: pattern, paths: input.logFiles) }
-        guard let out else {
-            print("pcre2grep: not available (apt-get install pcre2-utils)")
-            return nil
+        return Job(label: "pcre2grep -c (rule \(rule.name))", children: true) {
+            guard let out = runPCRE2Grep(pattern: pattern, paths: input.logFiles) else {
+                print("pcre2grep: not available (apt-get install pcre2-utils)")
+                return nil
+            }
+            return (input.lines, "matched \(out)")
         }
-        return Row(
-            label: "pcre2grep -c (rule \(rule.name))", lines: input.lines, bytes: input.bytes, wall: wall, cpu: cpu,
-            note: "matched \(out)")
     }
 
     /// The floor under `parse`: the reader and the same PCRE2 matches the parser runs (oslo line
     /// rules in order until one matches, then the message rules whose literal occurs in the
     /// `message` capture), with no field converted and no event built.
-    private func measureRegex(_ input: Input, _ set: PatternSet) throws -> Row {
+    private func regexJob(_ input: Input, _ set: PatternSet) -> Job {
         let lineRules = set.rules.filter {
             ($0.kind == .line || $0.kind == .continuation) && $0.formats.contains("oslo")
         }
@@ -195,8 +215,12 @@ struct Bench: ParsableCommand {
         let lineRegexes = lineRules.map { Unmanaged.passUnretained($0.regex) }
         let messageRegexes = messageRules.map { Unmanaged.passUnretained($0.regex) }
         let literals = messageRules.map { $0.literal ?? [] }
+        // The strong references that keep the unmanaged ones valid: the closure outlives this
+        // function, and nothing else is guaranteed to hold the pattern set that long.
+        let owners = (lineRules + messageRules).map(\.regex)
         let scratch = MatchScratch()
-        let (wall, cpu, matched) = try time { () throws -> Int in
+        return Job(label: "PCRE2 matches only (no fields)") {
+            defer { withExtendedLifetime(owners) {} }
             var matched = 0
             for path in input.logFiles {
                 let reader = try LineReader(path: path)
@@ -225,11 +249,8 @@ struct Bench: ParsableCommand {
                     }
                 }
             }
-            return matched
+            return (input.lines, "line rule matched \(matched)")
         }
-        return Row(
-            label: "PCRE2 matches only (no fields)", lines: input.lines, bytes: input.bytes, wall: wall, cpu: cpu,
-            note: "line rule matched \(matched)")
     }
 
     /// Whether `needle` occurs in `haystack` (`memchr` for its first byte, then `memcmp`).
@@ -248,8 +269,8 @@ struct Bench: ParsableCommand {
     }
 
     /// Reader + `LineParser` over every log file: every field and the timestamp converted.
-    private func measureParse(_ input: Input, _ set: PatternSet) throws -> Row {
-        let (wall, cpu, counters) = try time { () throws -> ParseCounters in
+    private func parseJob(_ input: Input, _ set: PatternSet) -> Job {
+        Job(label: "tracetail parse") {
             var total = ParseCounters()
             var checksum = 0
             for path in input.logFiles {
@@ -266,28 +287,24 @@ struct Bench: ParsableCommand {
                 total = total + parser.counters
             }
             precondition(checksum != 1)  // keeps the work observable
-            return total
+            return (
+                total.lines,
+                "matched \(total.matched), continuations \(total.continuations), unmatched \(total.unmatchedTotal)"
+            )
         }
-        return Row(
-            label: "tracetail parse", lines: counters.lines, bytes: input.bytes, wall: wall, cpu: cpu,
-            note: "matched \(counters.matched), continuations \(counters.continuations), "
-                + "unmatched \(counters.unmatchedTotal)")
     }
 
     /// The whole replay (reader, merge, parser, correlator, aggregator) with every record discarded,
     /// as `replay --output none` runs it.
-    private func measureReplay(_ input: Input, _ set: PatternSet) throws -> Row {
+    private func replayJob(_ set: PatternSet) -> Job {
         let request = ReplayRequest(paths: allFiles(), patterns: set)
-        let (wall, cpu, result) = try time { () throws -> ReplayResult in
+        return Job(label: "tracetail replay --output none") {
             let engine = try ReplayEngine(request)
             var records = 0
             let result = try engine.run(emit: { _ in records += 1 })
             precondition(records >= 0)
-            return result
+            return (result.totals.lines, "spans \(result.totals.spans), traces \(result.totals.traces)")
         }
-        return Row(
-            label: "tracetail replay --output none", lines: result.totals.lines, bytes: input.bytes, wall: wall,
-            cpu: cpu, note: "spans \(result.totals.spans), traces \(result.totals.traces)")
     }
 
     private func runPCRE2Grep(pattern: String, paths: [String]) -> Int? {

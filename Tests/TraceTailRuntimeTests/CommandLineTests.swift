@@ -106,6 +106,27 @@ import Testing
         #expect(try Self.run(["patterns", "check", "patterns"]).status == 0)
     }
 
+    /// Every measurement of `bench` runs to the end on a small input and reports the same line
+    /// count (timings are not checked: numbers belong to the benchmark, not to tests).
+    @Test func benchRunsEveryMeasurement() throws {
+        let dir = try Repo.temporaryDirectory("cli-bench")
+        let r = try Self.run(["bench", "--lines", "3000", "--runs", "1", "--dir", dir, "--patterns", "patterns"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").filter {
+            $0.hasPrefix("PCRE2 matches only") || $0.hasPrefix("tracetail parse ") || $0.hasPrefix("tracetail replay")
+                || $0.hasPrefix("pcre2grep -c")
+        }
+        let labels = ["PCRE2 matches only", "tracetail parse ", "tracetail replay"]
+        for label in labels { #expect(rows.contains { $0.hasPrefix(label) }, "no row \(label) in:\n\(r.stdout)") }
+        // The parse row and the matches-only row cover the same lines.
+        func lines(_ label: String) -> Int? {
+            rows.first { $0.hasPrefix(label) }?.split(separator: " ").compactMap { Int($0) }.first
+        }
+        #expect(lines("PCRE2 matches only") != nil)
+        #expect(lines("PCRE2 matches only") == lines("tracetail parse "))
+        #expect(try Self.run(["bench", "--only", "nope"]).status == 2)
+    }
+
     @Test func patternsShowPrintsTheExpandedRule() throws {
         let dir = try Repo.temporaryDirectory("cli-patterns-show")
         try "WORD [a-z]+\n@format oslo\n@rule r %{WORD:first} %{WORD}\n".write(
