@@ -214,7 +214,14 @@ struct Bench: ParsableCommand {
         // a `PatternRule` (strings, arrays) or retaining a regex per attempt would not.
         let lineRegexes = lineRules.map { Unmanaged.passUnretained($0.regex) }
         let messageRegexes = messageRules.map { Unmanaged.passUnretained($0.regex) }
-        let literals = messageRules.map { $0.literal ?? [] }
+        // Literals flattened into one buffer (offset, length per rule), so checking them costs no
+        // array copy or retain per line.
+        var literalBytes: [UInt8] = []
+        var literalSpans: [(start: Int, count: Int)] = []
+        for rule in messageRules {
+            literalSpans.append((literalBytes.count, rule.literal?.count ?? 0))
+            literalBytes += rule.literal ?? []
+        }
         // The strong references that keep the unmanaged ones valid: the closure outlives this
         // function, and nothing else is guaranteed to hold the pattern set that long.
         let owners = (lineRules + messageRules).map(\.regex)
@@ -227,23 +234,29 @@ struct Bench: ParsableCommand {
                 var batch = TraceTailRuntime.LineBatch()
                 while try reader.next(into: &batch) {
                     batch.bytes.withUnsafeBytes { chunk in
-                        for line in batch.lines {
-                            let raw = UnsafeRawBufferPointer(rebasing: chunk[line.range])
-                            for index in 0..<lineRegexes.count {
-                                let outcome = lineRegexes[index]._withUnsafeGuaranteedRef {
-                                    $0.match(raw, using: scratch)
-                                }
-                                guard case .matched(let captures) = outcome else { continue }
-                                matched += 1
-                                guard let message = captures[messageGroups[index]] else { break }
-                                let text = UnsafeRawBufferPointer(rebasing: raw[message])
-                                for m in 0..<messageRegexes.count where Self.contains(text, literals[m]) {
-                                    let hit = messageRegexes[m]._withUnsafeGuaranteedRef {
-                                        $0.match(text, using: scratch)
+                        literalBytes.withUnsafeBytes { literals in
+                            for line in batch.lines {
+                                let raw = UnsafeRawBufferPointer(rebasing: chunk[line.range])
+                                for index in 0..<lineRegexes.count {
+                                    let outcome = lineRegexes[index]._withUnsafeGuaranteedRef {
+                                        $0.match(raw, using: scratch)
                                     }
-                                    if case .matched = hit { break }
+                                    guard case .matched(let captures) = outcome else { continue }
+                                    matched += 1
+                                    guard let message = captures[messageGroups[index]] else { break }
+                                    let text = UnsafeRawBufferPointer(rebasing: raw[message])
+                                    for m in 0..<messageRegexes.count {
+                                        let span = literalSpans[m]
+                                        let needle = UnsafeRawBufferPointer(
+                                            rebasing: literals[span.start..<(span.start + span.count)])
+                                        guard Self.contains(text, needle) else { continue }
+                                        let hit = messageRegexes[m]._withUnsafeGuaranteedRef {
+                                            $0.match(text, using: scratch)
+                                        }
+                                        if case .matched = hit { break }
+                                    }
+                                    break
                                 }
-                                break
                             }
                         }
                     }
@@ -254,15 +267,15 @@ struct Bench: ParsableCommand {
     }
 
     /// Whether `needle` occurs in `haystack` (`memchr` for its first byte, then `memcmp`).
-    private static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, let base = haystack.baseAddress, needle.count <= haystack.count else {
-            return needle.isEmpty
-        }
+    private static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard let first = needle.first, let base = haystack.baseAddress, let np = needle.baseAddress,
+            needle.count <= haystack.count
+        else { return needle.isEmpty }
         var from = 0
         let last = haystack.count - needle.count
         while from <= last, let hit = memchr(base + from, Int32(first), last - from + 1) {
             let at = base.distance(to: UnsafeRawPointer(hit))
-            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) }) == 0 { return true }
+            if memcmp(base + at, np, needle.count) == 0 { return true }
             from = at + 1
         }
         return false
