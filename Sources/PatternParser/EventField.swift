@@ -78,7 +78,7 @@ final class ResolvedRule {
         ruleName = PatternName(rule.name)
         kind = rule.kind
         regex = rule.regex
-        literal = ByteLiteral(rule.literal ?? [])
+        literal = rule.prefilter ?? ByteLiteral([])
         var slots: [FieldSlot] = []
         var alternates: [[Int]] = []
         for capture in rule.captures {
@@ -182,7 +182,8 @@ struct LiteralView {
 }
 
 /// A byte string in memory of its own, so the hot path can use it without `withUnsafeBytes`.
-final class ByteLiteral {
+/// Immutable after `init`, hence shareable between tasks.
+final class ByteLiteral: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
     /// Index of the byte `ByteScan.find` searches for first: the least common-looking one, so
     /// `memchr` stops rarely on false candidates (`:` in `status: `, `=` in `trace_id=`).

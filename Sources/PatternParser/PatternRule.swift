@@ -39,11 +39,28 @@ public struct PatternRule: Sendable {
     public let formats: [String]
     /// Prefilter for `@message`/`@scan` rules.
     public let literal: [UInt8]?
+    /// `literal` in memory of its own with its search anchor, made once here for every parser.
+    let prefilter: ByteLiteral?
     public let regex: CompiledRegex
     public let captures: [Capture]
     /// Where the rule is declared.
     public let location: PatternLocation
     public let examples: [PatternExample]
+
+    init(
+        kind: Kind, name: String, formats: [String], literal: [UInt8]?, regex: CompiledRegex, captures: [Capture],
+        location: PatternLocation, examples: [PatternExample]
+    ) {
+        self.kind = kind
+        self.name = name
+        self.formats = formats
+        self.literal = literal
+        self.prefilter = literal.map(ByteLiteral.init)
+        self.regex = regex
+        self.captures = captures
+        self.location = location
+        self.examples = examples
+    }
 
     /// The PCRE2 text the rule compiled to (all references expanded).
     public var expandedPattern: String { regex.pattern }
