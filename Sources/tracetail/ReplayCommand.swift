@@ -96,7 +96,7 @@ extension Tracetail {
                     try stream.flush()
                 case .text, .html:
                     var records: [OutputRecord] = []
-                    let result = try engine.run(emit: { records.append($0) }, progress: bar.update)
+                    let result = try engine.run(emit: { records.append($0.forReport) }, progress: bar.update)
                     bar.finish()
                     let text: String
                     if output == .html {
