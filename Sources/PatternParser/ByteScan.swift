@@ -70,36 +70,6 @@ enum ByteScan {
         return TraceID(high: high, low: low)
     }
 
-    /// Hex digit values by byte; 0xFF for a non-hex byte. Built once.
-    private nonisolated(unsafe) static let hexTable: UnsafePointer<UInt8> = {
-        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        for b in 0..<256 {
-            switch UInt8(b) {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): t[b] = UInt8(b) - 48
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): t[b] = UInt8(b) - 87
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): t[b] = UInt8(b) - 55
-            default: t[b] = 0xFF
-            }
-        }
-        return UnsafePointer(t)
-    }()
-
-    /// `count` hex digits at `start`, appended to `value`: branch-free, validity checked once
-    /// at the end (any 0xFF from the table sets the high bits of `bad`).
-    @inline(__always)
-    private static func hexRun(
-        _ p: UnsafePointer<UInt8>, _ table: UnsafePointer<UInt8>, _ start: Int, _ count: Int,
-        into value: inout UInt64, bad: inout UInt8
-    ) {
-        var v = value
-        for i in start..<(start &+ count) {
-            let n = table[Int(p[i])]
-            bad |= n
-            v = v << 4 | UInt64(n & 0x0F)
-        }
-        value = v
-    }
-
     /// Eight hex digits (as one little-endian word, first digit in the low byte) to their
     /// 32-bit value; nil when any byte is not a hex digit. Eight digits are checked and converted
     /// with a handful of word operations instead of eight table lookups.

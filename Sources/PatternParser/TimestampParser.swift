@@ -30,18 +30,14 @@ enum TimestampParser {
         return (pair(0), pair(24), pair(48))
     }
 
-    /// Parses a log timestamp: anything Core's `ISO8601` reader accepts.
+    /// Parses a log timestamp: anything Core's `ISO8601` reader accepts, with a date cache the
+    /// caller keeps between lines.
     /// - Returns: the time read as UTC (offset applied when present) and whether a zone was given;
     ///   nil for malformed text or impossible dates.
-    static func parse(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> (time: EventTime, hasZone: Bool)? {
-        var cache = DateCache()
-        return parse(p, r, cache: &cache)
-    }
-
-    /// `parse(_:_:)` with a date cache the caller keeps between lines. The form oslo writes on
-    /// every line, `YYYY-MM-DD[ T]HH:MM:SS[.fraction]` without a zone, is read here with the
-    /// cached day and a word-wide clock; every other form (zones, no seconds, …) and every
-    /// rejection goes to `ISO8601`, the project's one full reader.
+    ///
+    /// The form oslo writes on every line, `YYYY-MM-DD[ T]HH:MM:SS[.fraction]` without a zone,
+    /// is read here with the cached day and a word-wide clock; every other form (zones, no
+    /// seconds, …) and every rejection goes to `ISO8601`, the project's one full reader.
     static func parse(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, cache: inout DateCache) -> (
         time: EventTime, hasZone: Bool
     )? {

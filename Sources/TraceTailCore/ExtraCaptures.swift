@@ -32,8 +32,10 @@ public struct ExtraCaptures: Sendable, RandomAccessCollection {
     public mutating func append(_ capture: ExtraCapture) {
         if first == nil {
             first = capture
+        } else if rest == nil {
+            rest = [capture]
         } else {
-            rest = (rest ?? []) + [capture]
+            rest!.append(capture)  // in place: a JSON line's many extras must not copy per member
         }
     }
 
