@@ -160,15 +160,12 @@ extension LogSimulator {
         from caller: RequestContext, method: String, path: String, status: Int, length: Int,
         ms: ClosedRange<Int>, cursor c: inout Cursor, into batch: inout LineBatch
     ) {
-        let start = c.micros
-        c.advance(&rng, ms: ms)
-        let context = RequestContext(
-            global: caller.request, request: newRequestID(), user: caller.user, project: caller.project)
+        let call = downstreamCall(from: caller, ms: ms, pids: SimulationWorld.glancePIDs, cursor: &c)
         batch.add(
             .glanceAPI, c.time,
             ServiceLines.glance(
-                c.time, pid: rng.pick(SimulationWorld.glancePIDs), context: context, ip: SimulationWorld.computeIP,
-                method: method, path: path, status: status, length: length, micros: c.micros - start))
+                c.time, pid: call.pid, context: call.context, ip: SimulationWorld.computeIP, method: method,
+                path: path, status: status, length: length, micros: call.micros))
     }
 
     /// A call from nova-compute to neutron, logged like `glanceCall`.
@@ -176,16 +173,24 @@ extension LogSimulator {
         from caller: RequestContext, method: String, path: String, status: Int, length: Int,
         ms: ClosedRange<Int>, cursor c: inout Cursor, into batch: inout LineBatch
     ) {
+        let call = downstreamCall(from: caller, ms: ms, pids: SimulationWorld.neutronPIDs, cursor: &c)
+        batch.add(
+            .neutronServer, c.time,
+            ServiceLines.neutron(
+                c.time, pid: call.pid, context: call.context, ip: SimulationWorld.computeIP, method: method,
+                path: path, status: status, length: length, micros: call.micros, lastDigit: rng.below(10)))
+    }
+
+    /// What both downstream calls share: the call's duration, a fresh request id under the
+    /// caller's as global id, and the serving process (in that order of random draws).
+    private mutating func downstreamCall(
+        from caller: RequestContext, ms: ClosedRange<Int>, pids: [Int], cursor c: inout Cursor
+    ) -> (context: RequestContext, pid: Int, micros: Int64) {
         let start = c.micros
         c.advance(&rng, ms: ms)
         let context = RequestContext(
             global: caller.request, request: newRequestID(), user: caller.user, project: caller.project)
-        batch.add(
-            .neutronServer, c.time,
-            ServiceLines.neutron(
-                c.time, pid: rng.pick(SimulationWorld.neutronPIDs), context: context, ip: SimulationWorld.computeIP,
-                method: method, path: path, status: status, length: length, micros: c.micros - start,
-                lastDigit: rng.below(10)))
+        return (context, rng.pick(pids), c.micros - start)
     }
 
     /// neutron tells nova the port is plugged: a separate nova-api request under neutron's own
