@@ -40,12 +40,7 @@ extension ConfigReader {
     }
 
     mutating func readSources(_ node: Node, into c: inout TraceTailConfiguration) {
-        guard let seq = node.sequence else {
-            problem(node, "sources", "must be a list of {path: …} entries")
-            return
-        }
-        for (i, item) in seq.enumerated() {
-            let base = "sources[\(i)]"
+        for (base, item) in items(node, "sources", shape: "{path: …}") {
             var source = TraceTailConfiguration.Source(path: "")
             var sawPath = false
             for (key, value) in entries(item, base, allowed: ["path", "service", "format", "timezone", "start_at"]) {
@@ -179,12 +174,7 @@ extension ConfigReader {
     }
 
     mutating func readSinks(_ node: Node, into c: inout TraceTailConfiguration) {
-        guard let seq = node.sequence else {
-            problem(node, "sinks", "must be a list of {type: …} entries")
-            return
-        }
-        for (i, item) in seq.enumerated() {
-            let base = "sinks[\(i)]"
+        for (base, item) in items(node, "sinks", shape: "{type: …}") {
             guard let mapping = item.mapping else {
                 problem(item, base, "must be a mapping with a `type`")
                 continue

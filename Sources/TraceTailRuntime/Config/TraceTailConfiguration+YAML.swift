@@ -64,6 +64,16 @@ struct ConfigReader {
     }
 
     /// The pairs of a mapping node, reporting any key outside `allowed`.
+    /// The items of a list key, each with its `key[i]` path; reports `shape` (what each item must
+    /// be) and yields nothing when the value is not a list.
+    mutating func items(_ node: Node, _ key: String, shape: String) -> [(path: String, node: Node)] {
+        guard let sequence = node.sequence else {
+            problem(node, key, "must be a list of \(shape) entries")
+            return []
+        }
+        return sequence.enumerated().map { ("\(key)[\($0.offset)]", $0.element) }
+    }
+
     mutating func entries(_ node: Node, _ path: String, allowed: [String]) -> [(String, Node)] {
         guard let mapping = node.mapping else {
             problem(node, path.isEmpty ? "(top level)" : path, "must be a mapping")
