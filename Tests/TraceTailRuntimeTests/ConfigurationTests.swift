@@ -176,6 +176,14 @@ import TraceTailCore
         #expect(p.first?.contains("at line 2, column 13") == true)
     }
 
+    @Test func listKeysThatAreNotListsNameTheirShape() {
+        let p = Self.problems("sources: nova.log\nsinks: { type: jsonl }\n")
+        #expect(p.contains { $0.hasSuffix("sources: must be a list of {path: …} entries") }, "\(p)")
+        #expect(p.contains { $0.hasSuffix("sinks: must be a list of {type: …} entries") }, "\(p)")
+        let items = Self.problems("sources:\n  - { service: nova-api }\n")
+        #expect(items.contains { $0.contains("sources[0]") }, "\(items)")
+    }
+
     @Test func explicitRunIDPinsTheRun() throws {
         #expect(try TraceTailConfiguration.parse(yaml: "phase: { run_id: r9 }", file: "c.yaml").phase.runIDPinned)
         #expect(try !TraceTailConfiguration.parse(yaml: "", file: "c.yaml").phase.runIDPinned)
