@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
     ],
     targets: [
         // libpcre2-8 through pkg-config; Debian: apt-get install libpcre2-dev.
@@ -28,10 +32,7 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
-        // Pure-Swift matcher for one-pass (deterministic on the next byte) anchored patterns;
-        // CompiledRegex uses it instead of PCRE2 JIT when a pattern qualifies.
-        .target(name: "OnePass", swiftSettings: swiftSettings),
-        .target(name: "PCRE2", dependencies: ["CPCRE2", "OnePass"], swiftSettings: swiftSettings),
+        .target(name: "PCRE2", dependencies: ["CPCRE2"], swiftSettings: swiftSettings),
         .target(name: "TraceTailCore", swiftSettings: swiftSettings),
         .target(name: "PatternParser", dependencies: ["PCRE2", "TraceTailCore"], swiftSettings: swiftSettings),
         .target(name: "SpanCorrelator", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
@@ -41,25 +42,47 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "LogSimulator", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
+        // Following files: discovery, identity, rotation, truncation, line framing, positions.
+        // Its file-system access goes through the `FileSystem` protocol so tests run it on a fake.
+        .target(
+            name: "LogTailer",
+            dependencies: ["TraceTailCore", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+        // The text and HTML reports of `replay`; they read output records only.
+        .target(name: "TraceTailReport", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
         .target(
             name: "TraceTailRuntime",
             dependencies: [
-                "TraceTailCore", "PatternParser", "SpanCorrelator", "PhaseAggregator", "LogSimulator",
+                "TraceTailCore", "PatternParser", "SpanCorrelator", "PhaseAggregator", "LogSimulator", "LogTailer",
+                "TraceTailReport",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "tracetail",
             dependencies: [
-                "TraceTailRuntime", "TraceTailCore", "PatternParser", "PCRE2", "LogSimulator",
+                "TraceTailRuntime", "TraceTailCore", "PatternParser", "PCRE2", "LogSimulator", "LogTailer",
+                "TraceTailReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TraceTailCoreTests", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"], swiftSettings: swiftSettings),
-        .testTarget(name: "OnePassTests", dependencies: ["OnePass", "PCRE2"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LogTailerTests", dependencies: ["LogTailer", "TraceTailCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TraceTailReportTests",
+            dependencies: ["TraceTailReport", "TraceTailCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PatternParserTests",
             dependencies: ["PatternParser", "TraceTailCore"],
@@ -82,7 +105,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TraceTailRuntimeTests",
-            dependencies: ["TraceTailRuntime", "TraceTailCore", "PatternParser", "LogSimulator"],
+            dependencies: [
+                "TraceTailRuntime", "TraceTailCore", "PatternParser", "LogSimulator", "LogTailer", "TraceTailReport",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import LogSimulator
+import LogTailer
 import PCRE2
 import PatternParser
 import TraceTailCore
+import TraceTailReport
 import TraceTailRuntime
 
 /// `tracetail bench`: one honest side-by-side on the same generated input — `pcre2grep -c` with
@@ -231,7 +233,7 @@ struct Bench: ParsableCommand {
             var matched = 0
             for path in input.logFiles {
                 let reader = try LineReader(path: path)
-                var batch = TraceTailRuntime.LineBatch()
+                var batch = LogTailer.LineBatch()
                 while try reader.next(into: &batch) {
                     batch.bytes.withUnsafeBytes { chunk in
                         literalBytes.withUnsafeBytes { literals in

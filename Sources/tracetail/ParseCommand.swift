@@ -1,4 +1,5 @@
 import ArgumentParser
+import LogTailer
 import PatternParser
 import TraceTailCore
 import TraceTailRuntime

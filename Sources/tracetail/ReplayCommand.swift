@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PatternParser
 import TraceTailCore
+import TraceTailReport
 import TraceTailRuntime
 
 extension Tracetail {

@@ -2,6 +2,7 @@ import Foundation
 import PatternParser
 import Testing
 import TraceTailCore
+import TraceTailReport
 
 @testable import TraceTailRuntime
 

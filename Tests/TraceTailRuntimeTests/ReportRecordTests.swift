@@ -1,5 +1,6 @@
 import Testing
 import TraceTailCore
+import TraceTailReport
 import TraceTailRuntime
 
 /// Report replays keep slimmed records (`OutputRecord.forReport`); the reports must not be able

@@ -1,4 +1,5 @@
 import Foundation
+import LogTailer
 import PatternParser
 import PhaseAggregator
 import SpanCorrelator

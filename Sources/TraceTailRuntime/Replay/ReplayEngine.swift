@@ -1,8 +1,10 @@
 import Foundation
+import LogTailer
 import PatternParser
 import PhaseAggregator
 import SpanCorrelator
 import TraceTailCore
+import TraceTailReport
 
 /// What to replay and how.
 public struct ReplayRequest: Sendable {

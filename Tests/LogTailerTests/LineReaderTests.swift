@@ -1,5 +1,5 @@
+import LogTailer
 import Testing
-import TraceTailRuntime
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TraceTailCore
-import TraceTailRuntime
+import TraceTailReport
 
 private func occurrences(of needle: String, in text: String) -> Int {
     text.components(separatedBy: needle).count - 1

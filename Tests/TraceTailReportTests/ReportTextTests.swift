@@ -1,6 +1,6 @@
 import Testing
 import TraceTailCore
-import TraceTailRuntime
+import TraceTailReport
 
 /// Small inputs whose every number can be checked by hand.
 private enum Small {

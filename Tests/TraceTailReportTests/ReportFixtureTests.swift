@@ -1,5 +1,6 @@
 import Testing
 import TraceTailCore
+import TraceTailReport
 
 /// A realistic replay output for report tests: 30 minutes of nova traffic with an incident on
 /// nova-api and nova-compute, a CTA fix, and recovery, plus the gauges and events the

@@ -1,2 +1,0 @@
-/// Placeholder until the one-pass matcher lands.
-enum OnePassPlaceholder {}
