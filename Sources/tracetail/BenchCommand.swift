@@ -28,7 +28,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Directory for the generated log directory.")
     var dir: String = "/tmp/tracetail-bench"
 
-    @Option(help: "Directory of *.grok pattern files (default: ./patterns, else the repository's patterns/).")
+    @Option(help: "Directory of *.grok files laid over the built-in ones (replacing same-named files).")
     var patterns: String?
 
     @Option(help: "Timed repetitions of each measurement; the best is reported.")

@@ -35,7 +35,7 @@ struct Parse: ParsableCommand {
     @Option(help: "Output: jsonl (one JSON object per line) or text (aligned, for people).")
     var output: Output = .jsonl
 
-    @Option(help: "Directory of *.grok pattern files (default: ./patterns, else the repository's patterns/).")
+    @Option(help: "Directory of *.grok files laid over the built-in ones (replacing same-named files).")
     var patterns: String?
 
     @Option(help: "Lines longer than this many bytes are cut and flagged.")

@@ -22,7 +22,7 @@ struct Patterns: ParsableCommand {
             abstract: "Compile every pattern file, run every @example, and print each problem as file:line:col."
         )
 
-        @Argument(help: "Directory of *.grok files (default: ./patterns, else the repository's patterns/).")
+        @Argument(help: "Directory of *.grok files laid over the built-in ones (default: the built-in files alone).")
         var directory: String?
 
         func run() throws {
@@ -48,7 +48,7 @@ struct Patterns: ParsableCommand {
         @Argument(help: "Only the rule with this name (default: every rule).")
         var rule: String?
 
-        @Option(help: "Directory of *.grok files (default: ./patterns, else the repository's patterns/).")
+        @Option(help: "Directory of *.grok files laid over the built-in ones (default: the built-in files alone).")
         var dir: String?
 
         func run() throws {
@@ -71,64 +71,28 @@ struct Patterns: ParsableCommand {
     }
 }
 
-/// Finds and loads the pattern directory for the CLI commands.
+/// The pattern files the CLI commands use: the ones built into the binary, with `patterns_dir`
+/// (or `--patterns`) laid over them. Nothing is read from the working directory, so the binary
+/// behaves the same wherever it is started.
 enum PatternDirectory {
-    /// `explicit`, else `./patterns`, else `patterns/` in the repository the executable was built in.
-    static func resolve(_ explicit: String?) -> String {
-        if let explicit { return explicit }
-        if isDirectory("patterns") { return "patterns" }
-        // .build/<triple>/<config>/tracetail → walk up to the checkout that holds patterns/.
-        var dir = executableDirectory()
-        while dir.count > 1 {
-            if isDirectory(dir + "/patterns") && isFile(dir + "/Package.swift") { return dir + "/patterns" }
-            dir = parent(of: dir)
-        }
-        return "patterns"
-    }
-
-    /// Loads every `*.grok` of the resolved directory; exits 2 (usage) when it cannot.
-    static func load(_ explicit: String?) throws -> [PatternSource] {
-        let path = resolve(explicit)
+    /// Loads the shipped files overlaid with `directory`; exits 2 (usage) when it cannot be read.
+    static func load(_ directory: String?) throws -> [PatternSource] {
         do {
-            return try PatternSource.loadDirectory(path)
+            return try PatternSource.shipped(overlaidWith: directory)
         } catch {
             printError("tracetail: cannot load patterns: \(error)")
             throw ExitCode(2)
         }
     }
 
-    /// Compiles the resolved directory; prints every problem and exits 2 on failure.
-    static func compile(_ explicit: String?) throws -> PatternSet {
-        let sources = try load(explicit)
+    /// Compiles what `load` returns; prints every problem and exits 2 on failure.
+    static func compile(_ directory: String?) throws -> PatternSet {
+        let sources = try load(directory)
         do {
             return try PatternSet(sources: sources)
         } catch {
             for problem in error.errors { printError(problem.description) }
             throw ExitCode(2)
         }
-    }
-
-    private static func executableDirectory() -> String {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = buffer.withUnsafeMutableBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { readlink("/proc/self/exe", $0.baseAddress!, $0.count - 1) }
-        }
-        let path = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : CommandLine.arguments[0]
-        return parent(of: path)
-    }
-
-    private static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    private static func isFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }

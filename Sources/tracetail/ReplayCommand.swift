@@ -43,7 +43,7 @@ extension Tracetail {
         @Option(help: "Write the output to this file instead of stdout (jsonl appends; html/text replace).")
         var out: String?
 
-        @Option(help: "Directory of *.grok pattern files (default: config patterns_dir, else ./patterns).")
+        @Option(help: "Directory of *.grok files laid over the built-in ones (default: config patterns_dir).")
         var patterns: String?
 
         @Flag(help: "Colour the text output even when stdout is not a terminal.")

@@ -129,7 +129,7 @@ import Testing
 
     @Test func patternsShowPrintsTheExpandedRule() throws {
         let dir = try Repo.temporaryDirectory("cli-patterns-show")
-        try "WORD [a-z]+\n@format oslo\n@rule r %{WORD:first} %{WORD}\n".write(
+        try "MYWORD [a-z]+\n@format oslo\n@rule r %{MYWORD:first} %{MYWORD}\n".write(
             toFile: dir + "/one.grok", atomically: true, encoding: .utf8)
         let r = try Self.run(["patterns", "show", "r", "--dir", dir])
         #expect(r.status == 0)
@@ -138,5 +138,39 @@ import Testing
         let missing = try Self.run(["patterns", "show", "nope", "--dir", dir])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no rule named 'nope'"))
+    }
+}
+
+/// The binary needs nothing from its working directory: the patterns are built in (a systemd
+/// unit starts it in `/`).
+@Suite struct RunsFromAnywhereTests {
+    static func run(_ arguments: [String], in directory: String) throws -> CommandLineTests.Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return .init(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func replayParseAndCheckFromAnEmptyDirectory() throws {
+        let empty = try Repo.temporaryDirectory("empty-cwd")
+        let replay = try Self.run(["replay", Repo.path("samples"), "--no-progress", "--output", "none"], in: empty)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let parse = try Self.run(["parse", Repo.path("samples/nova-api.log"), "--output", "jsonl"], in: empty)
+        #expect(parse.status == 0, "\(parse.stderr)")
+        #expect(parse.stdout.contains("\"matched\":\"oslo\""))
+        let check = try Self.run(["patterns", "check"], in: empty)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty, "nothing written to the cwd")
     }
 }
