@@ -12,24 +12,17 @@ extension ReplayEngine {
     final class Cursor {
         let source: ReplaySource
         let reader: LineReader
-        var parser: LineParser?
-        let cta = CTAEventDecoder()
+        var parser: SourceParser
         var batch = LineBatch()
         /// Next line of `batch` to parse.
         var nextLine = 0
-        var head: Item?
+        var head: ParsedItem?
         /// `head != nil`, kept apart: testing or switching over the optional enum copies the event.
         var hasHead = false
         var lastTime = Int64.min
         var exhausted = false
 
-        enum Item {
-            case log(LogEvent)
-            case cta(CTAEvent)
-            case problem(String)
-        }
-
-        init(source: ReplaySource, reader: LineReader, parser: LineParser?) {
+        init(source: ReplaySource, reader: LineReader, parser: SourceParser) {
             self.source = source
             self.reader = reader
             self.parser = parser
@@ -47,8 +40,8 @@ extension ReplayEngine {
 
         /// Moves the head out (a `swap`, not `take()`, which copies the ~370-byte event and
         /// retains/releases its references on the way).
-        func pop() -> Item {
-            var item: Item? = nil
+        func pop() -> ParsedItem {
+            var item: ParsedItem? = nil
             swap(&item, &head)
             hasHead = false
             return item!
@@ -73,23 +66,11 @@ extension ReplayEngine {
                 }
                 let i = nextLine
                 nextLine += 1
-                let line = batch.lines[i]
-                let bytes = batch[i]
-                // The head's time is noted here, while the event is at hand: lines without a
+                // The head's time is noted here, while the item is at hand: lines without a
                 // time (continuations, garbage) sort at the time of the line before them.
-                if parser != nil {
-                    let event = parser!.parse(bytes, source: source.id, lineID: line.number, truncated: line.truncated)
-                    if let t = event.timestamp { lastTime = t.nanoseconds }
-                    head = .log(event)
-                } else {
-                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-                    switch cta.decode(bytes, origin: "\(source.path):\(line.number)") {
-                    case .success(let e):
-                        lastTime = e.timestamp.nanoseconds
-                        head = .cta(e)
-                    case .failure(let p): head = .problem(p.description)
-                    }
-                }
+                guard let item = parser.parse(batch[i], line: batch.lines[i]) else { continue }
+                if let t = item.time { lastTime = t.nanoseconds }
+                head = item
                 hasHead = true
             }
         }

@@ -119,22 +119,19 @@ extension ReplayEngine {
             } catch {
                 throw ReplayError("\(error)")
             }
-            var parser: LineParser?
-            if source.format != .ctaEvents {
-                do {
-                    parser = try LineParser(
-                        format: source.format, patterns: request.patterns, maxLineBytes: config.maxLineBytes)
-                } catch {
-                    throw ReplayError("\(source.path): \(error)")
-                }
-                parser?.localToUTC = source.zone?.converter
+            let parser: SourceParser
+            do {
+                parser = try SourceParser(
+                    source: source.id, path: source.path, format: source.format, patterns: request.patterns,
+                    maxLineBytes: config.maxLineBytes, zone: source.zone)
+            } catch {
+                throw ReplayError("\(source.path): \(error)")
             }
             cursors.append(Cursor(source: source, reader: reader, parser: parser))
             correlatorSources[source.id] = .init(fileName: source.fileName, service: source.service)
         }
 
-        var correlator = SpanCorrelator(configuration: correlatorConfiguration, sources: correlatorSources)
-        var aggregator = PhaseAggregator(configuration: aggregatorConfiguration)
+        var pipeline = Pipeline(configuration: config, sources: correlatorSources)
         var totals = ReplayTotals()
         totals.filesRead = sources.map(\.path)
 
@@ -147,76 +144,41 @@ extension ReplayEngine {
             }
         }
 
-        var spans: [Span] = []
         var records: [OutputRecord] = []
-        let lateness = config.correlation.allowedLateness.nanoseconds
-        var newest = Int64.min
-        var advancedTo = Int64.min
-        // The watermark moves in steps of at most this much event time: often enough that spans
-        // and windows close promptly, rarely enough that advancing costs nothing per line.
-        let step: Int64 = 100_000_000
         let totalBytes = max(1, sources.reduce(0) { $0 + $1.size })
         var processed = 0
-        var ctaEventCount = 0
-
-        func flush() throws {
-            for span in spans { aggregator.consume(.span(span), into: &records) }
-            spans.removeAll(keepingCapacity: true)
-            for record in records { try emit(record) }
-            records.removeAll(keepingCapacity: true)
-        }
 
         while let key = heap.popMin() {
             let cursor = cursors[key.source]
-            switch cursor.pop() {
-            case .log(let event):
-                if let t = event.timestamp?.nanoseconds, t > newest { newest = t }
-                correlator.consume(event, into: &spans)
-            case .cta(let event):
-                try flush()
-                aggregator.consume(.cta(event), into: &records)
-                ctaEventCount += 1
-                if event.timestamp.nanoseconds > newest { newest = event.timestamp.nanoseconds }
-            case .problem(let message):
-                totals.ctaEventProblems.append(message)
-            }
+            let item = cursor.pop()
+            if case .problem(let message) = item { totals.ctaEventProblems.append(message) }
+            pipeline.consume(item, into: &records)
             if let t = try cursor.headTime() {
                 heap.push(.init(time: t, source: key.source, sequence: sequence))
                 sequence += 1
             }
-            if newest != .min, newest - lateness >= advancedTo + step {
-                advancedTo = newest - lateness
-                let mark = EventTime(nanoseconds: advancedTo)
-                correlator.advance(to: mark, into: &spans)
-                try flush()
-                // Windows close only once no span ending in them can still come out of the
-                // correlator (it holds a request's spans until the whole request is idle).
-                let settled = correlator.settledThrough()
-                if settled.nanoseconds != .min {
-                    aggregator.advance(to: settled.advanced(byNanoseconds: -1), into: &records)
-                }
+            if !records.isEmpty {
+                for record in records { try emit(record) }
+                records.removeAll(keepingCapacity: true)
             }
-            if !spans.isEmpty || !records.isEmpty { try flush() }
             processed += 1
             if let progress, processed & 0xFFFF == 0 {
                 let done = cursors.reduce(0) { $0 + Int($1.reader.nextOffset) }
                 progress(Double(done) / Double(totalBytes))
             }
         }
-        correlator.finish(into: &spans)
-        try flush()
-        aggregator.finish(into: &records)
-        try flush()
+        pipeline.finish(into: &records)
+        for record in records { try emit(record) }
         progress?(1)
 
         var parse = ParseCounters()
-        for cursor in cursors { if let p = cursor.parser { parse = parse + p.counters } }
-        totals.lines = parse.lines + ctaEventCount + totals.ctaEventProblems.count
+        for cursor in cursors { parse = parse + cursor.parser.counters }
+        totals.lines = parse.lines + pipeline.ctaEvents + pipeline.ctaProblems
         totals.events = parse.matched
         for reason in UnmatchedReason.allCases where parse.unmatched(reason) > 0 {
             totals.unmatched[reason.description] = parse.unmatched(reason)
         }
-        let c = correlator.counters
+        let c = pipeline.correlator.counters
         totals.spans = c.spansEmitted
         totals.traces = c.tracesStarted
         totals.late = c.late
@@ -225,7 +187,7 @@ extension ReplayEngine {
         totals.idlessDropped = c.idlessDropped
         totals.orphanContinuations = c.orphanContinuations
         totals.truncated = parse.truncated
-        return ReplayResult(totals: totals, summary: aggregator.summary, parse: parse, correlation: c)
+        return ReplayResult(totals: totals, summary: pipeline.aggregator.summary, parse: parse, correlation: c)
     }
 
 }
