@@ -21,6 +21,9 @@ public struct LineBatch: Sendable {
         public var offset: Int64
         /// True when the line was longer than `maxLineBytes` and was cut.
         public var truncated: Bool
+        /// True when the line had no `\n` yet and was handed out anyway (the tailer's partial-line
+        /// timeout, or its file went away); the rest of it, if it ever comes, is a line of its own.
+        public var partial: Bool = false
     }
 
     /// The chunk of the file the lines were framed in (it may hold bytes of no line of this
@@ -45,8 +48,8 @@ public struct LineBatch: Sendable {
         lines.removeAll(keepingCapacity: true)
     }
 
-    mutating func append(_ range: Range<Int>, number: Int, offset: Int64, truncated: Bool) {
-        lines.append(Line(range: range, number: number, offset: offset, truncated: truncated))
+    mutating func append(_ range: Range<Int>, number: Int, offset: Int64, truncated: Bool, partial: Bool = false) {
+        lines.append(Line(range: range, number: number, offset: offset, truncated: truncated, partial: partial))
     }
 }
 

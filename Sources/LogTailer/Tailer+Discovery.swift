@@ -1,0 +1,41 @@
+extension Tailer {
+    /// The regular files the configuration matches now, by path (symlinks followed), sorted and unique.
+    func discover() -> [(path: String, status: FileStatus)] {
+        var found: [String: FileStatus] = [:]
+        for entry in configuration.paths {
+            let name = Self.baseName(entry)
+            if GlobPattern.isPattern(name) {
+                let directory = Self.directory(of: entry)
+                let pattern = GlobPattern(name)
+                for child in fileSystem.list(directory: directory) ?? [] where pattern.matches(child) {
+                    addFile(Self.join(directory, child), to: &found)
+                }
+            } else if let status = fileSystem.status(path: entry), status.isDirectory {
+                for child in fileSystem.list(directory: entry) ?? []
+                where child.hasSuffix(".log") || child.hasSuffix(".jsonl") {
+                    addFile(Self.join(entry, child), to: &found)
+                }
+            } else {
+                addFile(entry, to: &found)
+            }
+        }
+        return found.sorted { $0.key < $1.key }.map { (path: $0.key, status: $0.value) }
+    }
+
+    private func addFile(_ path: String, to found: inout [String: FileStatus]) {
+        guard found[path] == nil, let status = fileSystem.status(path: path), status.isRegularFile else { return }
+        found[path] = status
+    }
+
+    /// Finds the entry of `directory` that is the file `identity` (a file renamed out of the watched
+    /// paths, T08). Costs a stat per entry, so it runs once per lost file, not per poll.
+    func locate(_ identity: FileIdentity, in directory: String) -> String? {
+        for name in fileSystem.list(directory: directory) ?? [] {
+            let path = Self.join(directory, name)
+            if let status = fileSystem.status(path: path), status.isRegularFile, FileIdentity(status) == identity {
+                return path
+            }
+        }
+        return nil
+    }
+}
