@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// A deterministic in-memory file system for tests: paths name inodes, open handles keep an
 /// unlinked inode alive (as on POSIX), and a freed inode number is reused by the next file created,
@@ -12,7 +13,10 @@ import Synchronization
 /// Paths are absolute strings; directories are created on demand by the writes under them.
 public final class InMemoryFileSystem: FileSystem {
     private struct Node {
-        enum Kind { case file, directory, symlink(String) }
+        enum Kind {
+            case file, directory
+            case symlink(String)
+        }
         var kind: Kind
         var data: [UInt8] = []
         /// Number of names pointing at it; the inode is freed when this and its handles reach 0.
@@ -140,7 +144,9 @@ public final class InMemoryFileSystem: FileSystem {
             let inode = Self.fileInode(path, in: &s)
             var data = s.nodes[inode]?.data ?? []
             let start = Int(offset)
-            if data.count < start + bytes.count { data += [UInt8](repeating: 0, count: start + bytes.count - data.count) }
+            if data.count < start + bytes.count {
+                data += [UInt8](repeating: 0, count: start + bytes.count - data.count)
+            }
             data.replaceSubrange(start..<(start + bytes.count), with: bytes)
             s.nodes[inode]?.data = data
         }
@@ -252,9 +258,23 @@ public final class InMemoryFileSystem: FileSystem {
         for _ in 0..<8 {
             guard let inode = s.names[path], let node = s.nodes[inode] else { return nil }
             guard case .symlink(let target) = node.kind else { return inode }
-            path = target.hasPrefix("/") ? target : parent(of: path) + "/" + target
+            path = normalize(target.hasPrefix("/") ? target : parent(of: path) + "/" + target)
         }
         return nil
+    }
+
+    /// Drops `.` and resolves `..` components, so relative symlink targets name the same key.
+    private static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." {
+                _ = parts.popLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     private static func parent(of path: String) -> String {

@@ -28,7 +28,9 @@ extension Tailer {
         }
         counters.filesOpened += 1
         let identity = FileIdentity(opened)
-        let head = (try? fileSystem.readFully(handle, at: 0, count: min(configuration.fingerprintBytes, Int(opened.size)))) ?? []
+        let head =
+            (try? fileSystem.readFully(handle, at: 0, count: min(configuration.fingerprintBytes, Int(opened.size))))
+            ?? []
         var file = TrackedFile(
             source: SourceID(0), path: path, fileName: Self.baseName(path), identity: identity, handle: handle,
             fingerprint: head,
@@ -129,7 +131,9 @@ extension Tailer {
         var lastLineStart: Int64 = 0
         let step = 1 << 20
         while offset < file.size {
-            guard let chunk = try? fileSystem.readFully(handle, at: offset, count: Int(min(Int64(step), file.size - offset))),
+            guard
+                let chunk = try? fileSystem.readFully(
+                    handle, at: offset, count: Int(min(Int64(step), file.size - offset))),
                 !chunk.isEmpty
             else { break }
             for (i, byte) in chunk.enumerated() where byte == 0x0A {

@@ -13,10 +13,12 @@ extension Tailer {
         for candidate in candidates { byPath[candidate.path] = candidate.status }
         var seen = [Bool](repeating: false, count: tracked.count)
         var fresh: [(path: String, status: FileStatus)] = []
+        var freshIdentities = Set<FileIdentity>()
         for (path, status) in candidates {
             let identity = FileIdentity(status)
             guard let i = index[identity] else {
-                fresh.append((path, status))
+                // A new file reachable under two names is opened once, under the first (sorted) one.
+                if freshIdentities.insert(identity).inserted { fresh.append((path, status)) }
                 continue
             }
             if seen[i] { continue }
@@ -88,7 +90,8 @@ extension Tailer {
             cursor.flushPartial(0..<content.pending.count, into: &batch)
             counters.partialLinesFlushed += 1
             counters.linesRead += 1
-            output.append(TailedLines(source: content.source, path: content.path, fileName: content.fileName, lines: batch))
+            output.append(
+                TailedLines(source: content.source, path: content.path, fileName: content.fileName, lines: batch))
         }
     }
 
