@@ -11,7 +11,10 @@ struct Tracetail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracetail",
         abstract: "Follow OpenStack logs, stitch request traces, export spans and phase-tagged gauges.",
-        subcommands: [Replay.self, Parse.self, Patterns.self, Simulate.self, Bench.self]
+        subcommands: [
+            Run.self, Replay.self, Parse.self, Patterns.self, Status.self, PhaseCommand.self, EventCommand.self,
+            Simulate.self, Bench.self,
+        ]
     )
 
     /// Runs the command with DESIGN §5's exit codes: 0 ok, 1 runtime failure, 2 bad usage or

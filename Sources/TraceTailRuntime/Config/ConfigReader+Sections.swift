@@ -5,7 +5,7 @@ import Yams
 extension ConfigReader {
     static let topKeys = [
         "sources", "state_dir", "checkpoint_interval", "patterns_dir", "max_line_bytes", "correlation", "metrics",
-        "phase", "incidents", "sinks", "control",
+        "phase", "incidents", "sinks", "control", "poll_interval", "rotate_wait", "partial_line_timeout",
     ]
     static let sinkTypes: [String: [String]] = [
         "jsonl": ["path"],
@@ -28,10 +28,27 @@ extension ConfigReader {
             case "phase": readPhase(value, into: &c.phase)
             case "incidents": readIncidents(value, into: &c.incidents)
             case "sinks": readSinks(value, into: &c)
+            case "poll_interval": if let v = duration(value, key) { c.pollInterval = v }
+            case "rotate_wait": if let v = duration(value, key) { c.rotateWait = v }
+            case "partial_line_timeout": if let v = duration(value, key) { c.partialLineTimeout = v }
             case "control":
-                for (k, v) in entries(value, "control", allowed: ["listen"]) where k == "listen" {
-                    if let s = string(v, "control.listen"), listenAddressIsValid(s, node: v, path: "control.listen") {
-                        c.controlListen = s
+                for (k, v) in entries(value, "control", allowed: ["listen", "token"]) {
+                    switch k {
+                    case "listen":
+                        if let s = string(v, "control.listen"),
+                            listenAddressIsValid(s, node: v, path: "control.listen")
+                        {
+                            c.controlListen = s
+                        }
+                    case "token":
+                        if let s = string(v, "control.token") {
+                            if s.isEmpty {
+                                problem(v, "control.token", "must not be empty")
+                            } else {
+                                c.controlToken = s
+                            }
+                        }
+                    default: break
                     }
                 }
             default: break

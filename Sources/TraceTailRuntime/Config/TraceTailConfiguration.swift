@@ -98,6 +98,17 @@ public struct TraceTailConfiguration: Sendable, Equatable {
     public var sinks: [Sink] = []
     /// Control API listen address. Default `127.0.0.1:8787` (loopback).
     public var controlListen: String = "127.0.0.1:8787"
+    /// Bearer token the control API requires (`control.token`). A non-loopback `control.listen`
+    /// is refused without one. Default: none.
+    public var controlToken: String?
+    /// How often `run` looks at its files when inotify says nothing (`poll_interval`). Default 250ms.
+    public var pollInterval: EventDuration = .milliseconds(250)
+    /// How long a rotated or deleted file is kept open after it was last seen at its end, for
+    /// writers that still append to it (`rotate_wait`). Default 5s.
+    public var rotateWait: EventDuration = .seconds(5)
+    /// An unterminated last line is held this long for its newline, then emitted flagged
+    /// partial (`partial_line_timeout`). Default 5s.
+    public var partialLineTimeout: EventDuration = .seconds(5)
 
     public init() {}
 }

@@ -56,6 +56,11 @@ public final class OutputStream {
         if buffer.count >= limit { try flush() }
     }
 
+    /// Makes what was flushed durable (fsync) when the output is a file; a no-op on stdout.
+    public func sync() {
+        if ownsDescriptor { fsync(fd) }
+    }
+
     /// Writes everything buffered.
     public func flush() throws(Failure) {
         var offset = 0

@@ -10,19 +10,19 @@ import TraceTailCore
 /// same spans and metrics.
 public struct Pipeline {
     /// The correlator stage (exposed for counters and status).
-    public private(set) var correlator: SpanCorrelator
+    public internal(set) var correlator: SpanCorrelator
     /// The aggregator stage (exposed for its summary).
-    public private(set) var aggregator: PhaseAggregator
+    public internal(set) var aggregator: PhaseAggregator
     /// CTA events consumed.
-    public private(set) var ctaEvents = 0
+    public internal(set) var ctaEvents = 0
     /// CTA event lines that could not be decoded, counted.
-    public private(set) var ctaProblems = 0
+    public internal(set) var ctaProblems = 0
 
     let allowedLateness: Int64
     /// Newest event time consumed (`Int64.min` before the first).
-    private(set) var newest = Int64.min
+    var newest = Int64.min
     /// The watermark last handed to the correlator.
-    private(set) var advancedTo = Int64.min
+    var advancedTo = Int64.min
     private var spans: [Span] = []
 
     /// The watermark moves in steps of at most this much event time: often enough that spans

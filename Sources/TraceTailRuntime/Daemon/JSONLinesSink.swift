@@ -1,0 +1,114 @@
+import AsyncAlgorithms
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TraceTailCore
+
+/// The `jsonl` sink as a service: writes records (DESIGN §5 schema) to a file, appending, or
+/// to stdout, and persists each checkpoint it receives once every record before it is
+/// written and synced. It runs until the pipeline finishes the channel, so it is the last to
+/// stop and nothing the pipeline produced is left unwritten.
+public final class JSONLinesSink: Service, Sendable {
+    /// The batches the pipeline hands over (one in flight: slow output holds the pipeline back
+    /// rather than growing a queue without bound).
+    public let channel = AsyncChannel<SinkBatch>()
+    let path: String
+    let store: CheckpointStore
+    let logger: Logger
+    private let state = Mutex(Health())
+
+    struct Health {
+        var written = 0
+        var errors = 0
+        var lastError: String?
+        var checkpointWrites = 0
+        var checkpointFailures = 0
+        var lastCheckpointAt: Int64?
+        var lastCheckpointError: String?
+        var pending = 0
+    }
+
+    /// A sink writing to `path` (`-` = stdout) and checkpoints to `store`.
+    public init(path: String, store: CheckpointStore, logger: Logger) {
+        self.path = path
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Hands a batch over; suspends while the previous one is still being written.
+    public func send(_ batch: SinkBatch) async {
+        state.withLock { $0.pending += 1 }
+        await channel.send(batch)
+    }
+
+    /// No more batches: the service writes what it has and returns.
+    public func finish() { channel.finish() }
+
+    public func run() async throws {
+        let stream: OutputStream
+        do {
+            stream = try OutputStream.open(path: path)
+        } catch {
+            logger.critical("cannot open jsonl sink", metadata: ["sink.path": "\(path)", "error": "\(error)"])
+            throw error
+        }
+        // Consumed to the end even during graceful shutdown: the pipeline finishes the
+        // channel after its final checkpoint.
+        for await batch in channel {
+            state.withLock { $0.pending -= 1 }
+            switch batch {
+            case .records(let records):
+                do {
+                    for record in records { try stream.writeLine(record.jsonLine) }
+                    try stream.flush()
+                    state.withLock { $0.written += records.count }
+                } catch {
+                    state.withLock {
+                        $0.errors += 1
+                        $0.lastError = "\(error)"
+                    }
+                    logger.error("jsonl sink write failed", metadata: ["sink.path": "\(path)", "error": "\(error)"])
+                }
+            case .checkpoint(let checkpoint):
+                do {
+                    try stream.flush()
+                    stream.sync()
+                    try store.save(checkpoint)
+                    state.withLock {
+                        $0.checkpointWrites += 1
+                        $0.lastCheckpointAt = checkpoint.takenAt
+                        $0.lastCheckpointError = nil
+                    }
+                } catch {
+                    state.withLock {
+                        $0.checkpointFailures += 1
+                        $0.lastCheckpointError = "\(error)"
+                    }
+                    logger.error("checkpoint not written", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        try? stream.flush()
+        logger.debug("jsonl sink drained", metadata: ["sink.path": "\(path)"])
+    }
+
+    /// The sink's row of `/status`.
+    public var status: DaemonStatus.Sink {
+        state.withLock { h in
+            DaemonStatus.Sink(
+                type: "jsonl", target: path, healthy: h.lastError == nil, recordsWritten: h.written,
+                queueBatches: max(0, h.pending), errors: h.errors, lastError: h.lastError)
+        }
+    }
+
+    /// The checkpoint part of `/status`.
+    public func checkpointStatus(now: Int64) -> DaemonStatus.CheckpointInfo {
+        state.withLock { h in
+            DaemonStatus.CheckpointInfo(
+                path: store.path, writes: h.checkpointWrites, failures: h.checkpointFailures,
+                lastWrittenAt: h.lastCheckpointAt,
+                ageSeconds: h.lastCheckpointAt.map { Double(now - $0) / 1e9 }, lastError: h.lastCheckpointError)
+        }
+    }
+}

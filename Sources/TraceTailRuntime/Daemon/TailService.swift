@@ -1,0 +1,207 @@
+import Dispatch
+import Foundation
+import LogTailer
+import Logging
+import PatternParser
+import ServiceLifecycle
+import SpanCorrelator
+import Synchronization
+import TraceTailCore
+import UnixSignals
+
+/// The pipeline of `tracetail run` as one service: follows the files, runs lines through the
+/// stages, hands records and checkpoints to the sink, applies control commands, reloads the
+/// configuration on SIGHUP and publishes `/status`.
+///
+/// Only this service honours graceful shutdown: it stops reading, sends what is pending, writes
+/// a final checkpoint (open spans and windows stay open in it, to continue after a restart) and
+/// finishes the sink's channel, so the sink stops last with nothing left unwritten.
+public final class TailService: Service, Sendable {
+    /// Everything the loop starts from (all values; the loop builds its own runner).
+    public struct Setup: Sendable {
+        public var configuration: TraceTailConfiguration
+        public var configFile: String?
+        public var patterns: PatternSet
+        public var paths: [String]
+        public var checkpoint: Checkpoint?
+        public var fileSystem: PosixFileSystem
+
+        public init(
+            configuration: TraceTailConfiguration, configFile: String?, patterns: PatternSet, paths: [String],
+            checkpoint: Checkpoint?, fileSystem: PosixFileSystem = PosixFileSystem()
+        ) {
+            self.configuration = configuration
+            self.configFile = configFile
+            self.patterns = patterns
+            self.paths = paths
+            self.checkpoint = checkpoint
+            self.fileSystem = fileSystem
+        }
+    }
+
+    let setup: Setup
+    let sink: JSONLinesSink
+    let inbox: ControlInbox
+    let board: StatusBoard
+    let logger: Logger
+    /// Re-reads the configuration file (SIGHUP); throws a message naming the file and key.
+    let reloadConfiguration: @Sendable () throws -> TraceTailConfiguration
+    private let startedAt = Clock.wallNanoseconds()
+
+    public init(
+        setup: Setup, sink: JSONLinesSink, inbox: ControlInbox, board: StatusBoard, logger: Logger,
+        reloadConfiguration: @escaping @Sendable () throws -> TraceTailConfiguration
+    ) {
+        self.setup = setup
+        self.sink = sink
+        self.inbox = inbox
+        self.board = board
+        self.logger = logger
+        self.reloadConfiguration = reloadConfiguration
+    }
+
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [inbox, logger] in
+                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    logger.info("SIGHUP: reloading the configuration")
+                    inbox.requestReload()
+                }
+            }
+            try await loop()
+            group.cancelAll()
+        }
+    }
+
+    private func loop() async throws {
+        var runner = LiveRunner(
+            configuration: setup.configuration, patterns: setup.patterns, paths: setup.paths,
+            fileSystem: setup.fileSystem, checkpoint: setup.checkpoint)
+        logger.info(
+            "following",
+            metadata: [
+                "paths": "\(setup.configuration.sources.map(\.path) + setup.paths)",
+                "checkpoint": "\(setup.checkpoint == nil ? "none" : "restored")",
+            ])
+        var configErrors: [String] = []
+        var lastCheckpoint = Clock.monotonicNanoseconds()
+        var lastStatus: Int64? = nil
+        var rates = RateTracker()
+
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var output: [OutputRecord] = []
+            let (commands, reload) = inbox.drain()
+            if reload {
+                do {
+                    let fresh = try reloadConfiguration()
+                    runner.reload(fresh, fileSystem: setup.fileSystem, takenAt: Clock.wallNanoseconds())
+                    configErrors = []
+                    logger.info("configuration reloaded")
+                } catch {
+                    configErrors = ["\(error)"]
+                    logger.error("configuration not reloaded; keeping the old one", metadata: ["error": "\(error)"])
+                }
+            }
+            for command in commands { runner.apply(command, now: Clock.wallTime(), into: &output) }
+            let lines = runner.step(
+                monotonic: Clock.monotonicNanoseconds(), wallClock: Clock.wallTime(), into: &output)
+            if !output.isEmpty { await sink.send(.records(output)) }
+
+            let now = Clock.monotonicNanoseconds()
+            if now - lastCheckpoint >= runner.configuration.checkpointInterval.nanoseconds {
+                await sink.send(.checkpoint(runner.checkpoint(takenAt: Clock.wallNanoseconds())))
+                lastCheckpoint = now
+            }
+            if lastStatus.map({ now - $0 >= 500_000_000 }) ?? true {
+                board.publish(status(runner, rates: &rates, configErrors: configErrors, now: now))
+                lastStatus = now
+            }
+            if lines == 0 {
+                let pause = max(10_000_000, runner.configuration.pollInterval.nanoseconds)
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .nanoseconds(pause)) }
+            }
+        }
+
+        // Drain: read what is on disk now, hand everything to the sink, checkpoint, finish.
+        var output: [OutputRecord] = []
+        for command in inbox.drain().commands { runner.apply(command, now: Clock.wallTime(), into: &output) }
+        for _ in 0..<1_000 {
+            let lines = runner.step(monotonic: Clock.monotonicNanoseconds(), wallClock: Clock.wallTime(), into: &output)
+            if !output.isEmpty {
+                await sink.send(.records(output))
+                output.removeAll()
+            }
+            if lines == 0 { break }
+        }
+        await sink.send(.checkpoint(runner.checkpoint(takenAt: Clock.wallNanoseconds())))
+        board.publish(status(runner, rates: &rates, configErrors: configErrors, now: Clock.monotonicNanoseconds()))
+        sink.finish()
+        logger.info("stopped; final checkpoint handed to the sink", metadata: ["lines": "\(runner.linesProcessed)"])
+    }
+
+    private func status(
+        _ runner: LiveRunner, rates: inout RateTracker, configErrors: [String], now: Int64
+    ) -> DaemonStatus {
+        let c = runner.configuration
+        let files = runner.tailer.files.map { report in
+            DaemonStatus.File(report: report, linesPerSecond: rates.rate(for: report, now: now))
+        }
+        let parse = runner.parseCounters
+        var unmatched: [String: Int] = [:]
+        for reason in UnmatchedReason.allCases where parse.unmatched(reason) > 0 {
+            unmatched[reason.description] = parse.unmatched(reason)
+        }
+        let correlation = runner.pipeline.correlator.counters
+        let env = ProcessInfo.processInfo.environment
+        let apiKey = env["DATADOG_API_KEY"] ?? env["DD_API_KEY"]
+        return DaemonStatus(
+            status: configErrors.isEmpty ? "ok" : "degraded", pid: getpid(), startedAt: startedAt,
+            uptimeSeconds: Double(Clock.wallNanoseconds() - startedAt) / 1e9, files: files,
+            tailer: runner.tailer.counters,
+            pipeline: .init(
+                linesProcessed: runner.linesProcessed, linesMatched: parse.matched, unmatched: unmatched,
+                truncatedLines: parse.truncated, skippedLines: runner.skippedLines,
+                openSpans: runner.pipeline.correlator.openSpanCount,
+                bufferedLines: runner.pipeline.correlator.bufferedLineCount, spansEmitted: correlation.spansEmitted,
+                lateLines: correlation.late, evictedSpans: correlation.evicted, ctaEvents: runner.pipeline.ctaEvents,
+                ctaProblems: runner.pipeline.ctaProblems),
+            sinks: [sink.status], checkpoint: sink.checkpointStatus(now: Clock.wallNanoseconds()),
+            configured: .init(
+                configFile: setup.configFile, sources: c.sources.map(\.path) + runner.extraPaths,
+                sinks: c.sinks.map(\.type), stateDir: c.stateDir,
+                checkpointIntervalSeconds: Double(c.checkpointInterval.nanoseconds) / 1e9,
+                controlListen: c.controlListen, controlToken: c.controlToken == nil ? "absent" : "present",
+                datadogSite: env["DATADOG_SITE"] ?? env["DD_SITE"] ?? "datadoghq.com",
+                datadogAPIKey: apiKey?.isEmpty == false ? "present" : "absent"),
+            configErrors: configErrors)
+    }
+}
+
+/// Lines per second per file between two status snapshots.
+struct RateTracker {
+    private var last: [String: (lines: Int, at: Int64)] = [:]
+
+    mutating func rate(for report: FileReport, now: Int64) -> Double {
+        let key = "\(report.device):\(report.inode)"
+        defer { last[key] = (report.linesRead, now) }
+        guard let previous = last[key], now > previous.at else { return 0 }
+        return Double(report.linesRead - previous.lines) / (Double(now - previous.at) / 1e9)
+    }
+}
+
+/// The two clocks the daemon reads: monotonic for timers, wall for event time.
+enum Clock {
+    static func monotonicNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    static func wallNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    static func wallTime() -> EventTime { EventTime(nanoseconds: wallNanoseconds()) }
+}
