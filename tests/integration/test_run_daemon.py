@@ -60,7 +60,8 @@ def test_kill_9_repeats_at_most_the_last_checkpoint_interval(daemon_factory):
 
     t = threading.Thread(target=writer)
     t.start()
-    time.sleep(2)
+    # Spans close after idle_timeout + allowed_lateness (2 s): let some reach the output first.
+    d.wait_for(lambda: len(d.ids()) > 200, 30, "no spans before the kill")
     d.proc.send_signal(signal.SIGKILL)
     d.proc.wait()
     d.proc = None
