@@ -9,7 +9,7 @@ import TraceTailCore
 /// whole buckets are dropped once no pending or future fix can reach them, and the total is
 /// capped by `retainedSpanLimit` (oldest bucket dropped first, counted) so memory stays bounded.
 struct ComparisonStore: Sendable {
-    struct Record: Sendable {
+    struct Record: Sendable, Codable {
         var start: Int64
         var duration: Int64
         var error: Bool
@@ -83,5 +83,15 @@ struct ComparisonStore: Sendable {
             if let index = byService[service]!.keys.min(), best == nil || index < best!.1 { best = (service, index) }
         }
         return best
+    }
+}
+
+extension ComparisonStore {
+    /// A store holding `byService` (as `byService` was at a checkpoint), with the current settings.
+    init(grid: TimeGrid, limit: Int, byService: [String: [Int64: [Record]]], droppedForLimit: Int) {
+        self.init(grid: grid, limit: limit)
+        self.byService = byService
+        self.count = byService.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } }
+        self.droppedForLimit = droppedForLimit
     }
 }

@@ -1,7 +1,7 @@
 import TraceTailCore
 
 /// Kind of incident: judged on the window's error rate, or on its p95 latency.
-public enum IncidentType: String, Sendable, Hashable, CaseIterable, Comparable {
+public enum IncidentType: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
     case errorRate = "error_rate"
     case latency
 
@@ -15,7 +15,7 @@ public enum IncidentType: String, Sendable, Hashable, CaseIterable, Comparable {
 /// boundary extends a streak whose first boundary is remembered; an unhealthy one resets it
 /// (a flap keeps the same incident); `recoveryIntervals` healthy boundaries in a row resolve it
 /// with recovery time = the streak's first boundary.
-struct IncidentTracker: Sendable, Equatable {
+struct IncidentTracker: Sendable, Equatable, Codable {
     /// What a boundary did to the incident.
     enum Transition: Equatable {
         case none
@@ -56,5 +56,15 @@ struct IncidentTracker: Sendable, Equatable {
         firstHealthy = nil
         healthyStreak = 0
         return .resolved(detectedAt: opened, recoveredAt: recovered)
+    }
+}
+
+extension IncidentTracker {
+    /// `saved`'s incident and streak under the current `recoveryIntervals` (a reload may change it).
+    init(recoveryIntervals: Int, restoring saved: IncidentTracker) {
+        self.init(recoveryIntervals: recoveryIntervals)
+        openedAt = saved.openedAt
+        firstHealthy = saved.firstHealthy
+        healthyStreak = saved.healthyStreak
     }
 }

@@ -13,7 +13,7 @@ import TraceTailCore
 /// values it moves them into an HdrHistogram (microseconds, 3 significant digits, ≤ 0.1 %
 /// relative error, size bounded by the value range) and records there from then on. A window
 /// is exact when all its buckets are, else it is answered from the merged histogram.
-struct LatencyDigest: Sendable {
+struct LatencyDigest: Sendable, Codable {
     /// Spans recorded.
     private(set) var count = 0
     /// Spans with `error == true`.

@@ -2,9 +2,9 @@ import TraceTailCore
 
 extension PhaseAggregator {
     /// What the run report needs, complete once `finish(into:)` has run (readable at any time).
-    public struct Summary: Sendable, Equatable {
+    public struct Summary: Sendable, Equatable, Codable {
         /// Request count, error rate and latency of one service in one phase over the whole run.
-        public struct PhaseStats: Sendable, Equatable {
+        public struct PhaseStats: Sendable, Equatable, Codable {
             public var requests: Int
             public var errors: Int
             /// errors / requests (0 when there are none).
@@ -46,14 +46,14 @@ extension PhaseAggregator {
         }
 
         /// One service's `openstack.request` spans split by the phase at their start.
-        public struct ServiceSummary: Sendable, Equatable {
+        public struct ServiceSummary: Sendable, Equatable, Codable {
             public var service: String
             public var before: PhaseStats
             public var after: PhaseStats
         }
 
         /// One incident, open or resolved.
-        public struct Incident: Sendable, Equatable {
+        public struct Incident: Sendable, Equatable, Codable {
             public var service: String
             public var type: IncidentType
             /// The boundary where it was detected.
@@ -73,7 +73,7 @@ extension PhaseAggregator {
         }
 
         /// One before/after comparison (one per fix, see `PhaseAggregator`).
-        public struct Comparison: Sendable, Equatable {
+        public struct Comparison: Sendable, Equatable, Codable {
             public var service: String
             /// The fix (before → after transition) compared around.
             public var fixAt: EventTime
@@ -87,7 +87,7 @@ extension PhaseAggregator {
         }
 
         /// One CTA workflow event, as it went to the timeline.
-        public struct WorkflowStep: Sendable, Equatable {
+        public struct WorkflowStep: Sendable, Equatable, Codable {
             public var time: EventTime
             public var type: CTAEventType
             public var runID: String

@@ -50,7 +50,7 @@ public struct PhaseAggregator: Stage {
     public typealias Output = OutputRecord
 
     /// Settings this stage was created with.
-    public let configuration: Configuration
+    public internal(set) var configuration: Configuration
 
     let grid: TimeGrid
     var timeline: PhaseTimeline
@@ -150,15 +150,15 @@ public struct PhaseAggregator: Stage {
 }
 
 /// Incident state is kept per service and per incident type.
-struct TrackerKey: Hashable, Comparable, Sendable {
+struct TrackerKey: Hashable, Comparable, Sendable, Codable {
     var service: String
     var type: IncidentType
     static func < (lhs: TrackerKey, rhs: TrackerKey) -> Bool { (lhs.service, lhs.type) < (rhs.service, rhs.type) }
 }
 
 /// A timed record waiting for the watermark.
-struct AgendaItem: Sendable {
-    enum Kind: Sendable {
+struct AgendaItem: Sendable, Codable {
+    enum Kind: Sendable, Codable {
         case cta(CTAEvent)
         case phaseChanged(PhaseTransition)
     }
@@ -168,7 +168,7 @@ struct AgendaItem: Sendable {
 }
 
 /// A fix whose comparison is still to come.
-struct PendingFix: Sendable {
+struct PendingFix: Sendable, Codable {
     var at: EventTime
     var runID: String
     var sequence: UInt64

@@ -1,7 +1,7 @@
 import TraceTailCore
 
 /// One change of the phase or of the run in force, at an event time.
-public struct PhaseTransition: Sendable, Hashable {
+public struct PhaseTransition: Sendable, Hashable, Codable {
     /// When it takes effect: spans starting at or after this instant carry it.
     public var at: EventTime
     /// Phase in force from `at`.
@@ -79,5 +79,13 @@ struct PhaseTimeline: Sendable {
     private func lastIndex(atOrBefore time: EventTime) -> Int? {
         let index = insertionIndex(after: time)
         return index == 0 ? nil : index - 1
+    }
+}
+
+extension PhaseTimeline {
+    /// A timeline holding `transitions` (already sorted, as `transitions` was at a checkpoint).
+    init(defaultRunID: String, transitions: [PhaseTransition]) {
+        self.init(defaultRunID: defaultRunID)
+        self.transitions = transitions
     }
 }

@@ -1,7 +1,7 @@
 import TraceTailCore
 
 /// Identity of one gauge series: the exact tag set of the window gauges.
-struct SeriesKey: Hashable, Comparable, Sendable {
+struct SeriesKey: Hashable, Comparable, Sendable, Codable {
     var service: String
     var phase: Phase
     var runID: String
@@ -102,4 +102,19 @@ struct WindowStore: Sendable {
 extension SeriesKey {
     /// The window gauges' exact tag set.
     var tags: [String: String] { ["phase": phase.rawValue, "service": service, "run_id": runID] }
+}
+
+extension WindowStore {
+    /// The buckets of every series, for a checkpoint (tags are rebuilt from the key).
+    var checkpointBuckets: [SeriesKey: [Int64: LatencyDigest]] { series.mapValues(\.buckets) }
+
+    /// A store holding `buckets` above `floorIndex`, with the current settings.
+    init(
+        grid: TimeGrid, window: EventDuration, exactLimit: Int, buckets: [SeriesKey: [Int64: LatencyDigest]],
+        floorIndex: Int64
+    ) {
+        self.init(grid: grid, window: window, exactLimit: exactLimit)
+        for (key, byIndex) in buckets { series[key] = Series(tags: key.tags, buckets: byIndex) }
+        self.floorIndex = floorIndex
+    }
 }

@@ -1,7 +1,7 @@
 import TraceTailCore
 
 /// What is remembered of an emitted group, enough to hang a late line under the right span.
-struct EmittedRecord {
+struct EmittedRecord: Codable {
     var trace: TraceID
     /// The group's entry span (request groups) or its only span; a late line whose service
     /// had no span of its own becomes a child of it.
@@ -73,5 +73,67 @@ struct EmittedMemory {
         if records.find(key)?.sequence == ringSequences[ringHead] { records.remove(key) }
         ringHead = (ringHead + 1) % capacity
         ringCount -= 1
+    }
+}
+
+extension EmittedMemory {
+    /// The memory as values for a checkpoint: the FIFO ring as it is (oldest first) and the
+    /// current record of every remembered key.
+    struct Layout: Codable {
+        var capacity: Int
+        var ring: [RingEntry]
+        var records: [Remembered]
+        var nextSequence: UInt64
+
+        struct RingEntry: Codable {
+            var key: GroupKey
+            var lastActive: EventTime
+            var sequence: UInt64
+        }
+
+        struct Remembered: Codable {
+            var key: GroupKey
+            var record: EmittedRecord
+        }
+    }
+
+    var layout: Layout {
+        var ring: [Layout.RingEntry] = []
+        var records: [Layout.Remembered] = []
+        for i in 0..<ringCount {
+            let slot = (ringHead + i) % capacity
+            let key = ringKeys[slot]
+            ring.append(Layout.RingEntry(key: key, lastActive: ringTimes[slot], sequence: ringSequences[slot]))
+            if let record = self.records.find(key), record.sequence == ringSequences[slot] {
+                records.append(Layout.Remembered(key: key, record: record))
+            }
+        }
+        return Layout(capacity: capacity, ring: ring, records: records, nextSequence: nextSequence)
+    }
+
+    /// The memory `layout` was taken of, with `capacity` from the current configuration. With
+    /// the same capacity every entry keeps its place (so forgetting continues exactly); with
+    /// another, the newest current entries are remembered again in order.
+    init(layout: Layout, capacity: Int) {
+        self.init(capacity: capacity)
+        guard self.capacity > 0 else { return }
+        if self.capacity == layout.capacity {
+            for entry in layout.ring {
+                ringKeys.append(entry.key)
+                ringTimes.append(entry.lastActive)
+                ringSequences.append(entry.sequence)
+            }
+            ringCount = layout.ring.count
+            for remembered in layout.records { records.set(remembered.key, remembered.record) }
+            nextSequence = layout.nextSequence
+        } else {
+            var lastActive: [UInt64: EventTime] = [:]
+            for entry in layout.ring { lastActive[entry.sequence] = entry.lastActive }
+            for remembered in layout.records.suffix(self.capacity) {
+                remember(
+                    remembered.key, remembered.record,
+                    lastActive: lastActive[remembered.record.sequence] ?? EventTime(nanoseconds: .min))
+            }
+        }
     }
 }

@@ -8,8 +8,8 @@ import TraceTailCore
 ///   with every line of R in view.
 /// * `.explicit`: a line's own trace context (`a`/`b` = trace id, `c` = span id).
 /// * `.idless`: an id-less HTTP request line, a one-span trace (`c` = its derived span id).
-struct GroupKey: Hashable {
-    enum Kind: UInt8 {
+struct GroupKey: Hashable, Codable {
+    enum Kind: UInt8, Codable {
         case request = 1
         case explicit = 2
         case idless = 3

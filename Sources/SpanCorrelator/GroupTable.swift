@@ -1,7 +1,7 @@
 import TraceTailCore
 
 /// One open correlation unit (see `GroupKey`) and its place in the LRU list.
-struct OpenGroup {
+struct OpenGroup: Codable {
     var key: GroupKey
     /// LRU neighbours (indices into `GroupTable.groups`), -1 at the ends.
     var prev: Int32 = -1
@@ -135,5 +135,52 @@ struct GroupTable {
         if next >= 0 { groups[Int(next)].prev = prev } else { tail = prev }
         groups[Int(g)].prev = -1
         groups[Int(g)].next = -1
+    }
+}
+
+extension GroupTable {
+    /// The slabs as values for a checkpoint. Slot numbers, free lists and the LRU links are
+    /// kept as they are, so the restored table reuses slots in the same order and
+    /// `OpenOrder`'s (key, slot) entries keep their meaning; free span slots hold nothing.
+    struct Layout: Codable {
+        var groups: [OpenGroup]
+        var freeGroups: [Int32]
+        var spanSlots: Int
+        var spans: [LiveSpan]
+        var freeSpans: [Int32]
+        var head: Int32
+        var tail: Int32
+
+        struct LiveSpan: Codable {
+            var slot: Int32
+            var span: SpanAccumulator
+        }
+    }
+
+    var layout: Layout {
+        let free = Set(freeSpans)
+        let live = spans.indices.filter { !free.contains(Int32($0)) }.map {
+            Layout.LiveSpan(slot: Int32($0), span: spans[$0])
+        }
+        return Layout(
+            groups: groups, freeGroups: freeGroups, spanSlots: spans.count, spans: live, freeSpans: freeSpans,
+            head: head, tail: tail)
+    }
+
+    /// The table `layout` was taken of; the key index is rebuilt from the open groups.
+    init(layout: Layout) {
+        groups = layout.groups
+        freeGroups = layout.freeGroups
+        spans = Array(repeating: SpanAccumulator(), count: layout.spanSlots)
+        for live in layout.spans { spans[Int(live.slot)] = live.span }
+        freeSpans = layout.freeSpans
+        head = layout.head
+        tail = layout.tail
+        var g = head
+        while g >= 0 {
+            index.set(groups[Int(g)].key, g)
+            openSpans += Int(groups[Int(g)].spanCount)
+            g = groups[Int(g)].next
+        }
     }
 }

@@ -40,3 +40,19 @@ struct OpenOrder {
         head = 0
     }
 }
+
+extension OpenOrder {
+    /// One entry not yet consumed, for a checkpoint (slots stay valid: `GroupTable.Layout`
+    /// keeps them).
+    struct Entry: Codable {
+        var time: EventTime
+        var group: Int32
+        var key: GroupKey
+    }
+
+    var pending: [Entry] { entries[head...].map { Entry(time: $0.time, group: $0.group, key: $0.key) } }
+
+    init(pending: [Entry]) {
+        entries = pending.map { ($0.time, $0.group, $0.key) }
+    }
+}

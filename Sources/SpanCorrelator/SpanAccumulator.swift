@@ -3,7 +3,7 @@ import TraceTailCore
 /// Orders lines independently of arrival: event time, then source, then line number. The
 /// "first" line of a span (its pid, file, component, …) is the least line in this order, so
 /// a span's content does not depend on the order its lines were read in.
-struct LineOrder: Comparable {
+struct LineOrder: Comparable, Codable {
     var time: Int64
     var source: UInt32
     var line: Int
@@ -16,7 +16,7 @@ struct LineOrder: Comparable {
 }
 
 /// The outermost HTTP request line seen for one span (earliest start, then longest).
-struct RequestLine {
+struct RequestLine: Codable {
     var method: String?
     var path: String?
     var status: Int?
@@ -33,7 +33,7 @@ struct RequestLine {
 }
 
 /// An `[instance: …]` value: packed when it is a UUID (always, in practice).
-enum InstanceValue {
+enum InstanceValue: Codable {
     case uuid(UUID128)
     case text(String)
 
@@ -65,7 +65,7 @@ struct ChildRecord {
 
 /// Everything one open span has accumulated. Plain fields, no per-line allocation: strings
 /// are made only for the rare winners (request line, first error message).
-struct SpanAccumulator {
+struct SpanAccumulator: Codable {
     /// Next span of the same group in `GroupTable.spans`, or -1.
     var nextInGroup: Int32 = -1
     var service: Int32 = 0

@@ -68,7 +68,7 @@ extension SpanCorrelator {
     }
 
     /// What the correlator has done, for `/status` and tests. All counts are since creation.
-    public struct Counters: Sendable, Hashable {
+    public struct Counters: Sendable, Hashable, Codable {
         /// Every `LogEvent` consumed.
         public var lines = 0
         /// Lines that became part of a span: joined or opened one, attached as continuation,

@@ -98,11 +98,16 @@ public struct SpanCorrelator: Stage {
         for (id, source) in sources.sorted(by: { $0.key < $1.key }) { register(source, as: id) }
     }
 
-    /// Describes (or re-describes) the file behind `id`.
+    /// Describes (or re-describes) the file behind `id`; what is known of its previous line
+    /// (for continuation lines and untimed lines) is kept.
     public mutating func register(_ source: Source, as id: SourceID) {
         let slot = SpanCorrelator.slot(of: id)
         while sources.count <= slot { sources.append(SourceState(fileName: "", fileService: unknownService)) }
         var state = SourceState(fileName: source.fileName, fileService: unknownService)
+        // Lines already read from this file still precede its next ones (a restored checkpoint
+        // re-registers its files): keep where its previous line went.
+        state.lastTarget = sources[slot].lastTarget
+        state.lastTime = sources[slot].lastTime
         let derived = ServiceName.derive(fromFileName: source.fileName)
         if !derived.isEmpty { state.fileService = internService(Array(derived.utf8)[...]) }
         if let configured = source.service, !configured.isEmpty {
@@ -198,7 +203,7 @@ struct SourceState {
 }
 
 /// The span a line went to, so its continuation lines can follow it.
-struct LineTarget {
+struct LineTarget: Codable {
     var key: GroupKey
     var service: Int32
     var anchor: UInt64
@@ -206,13 +211,13 @@ struct LineTarget {
     var time: EventTime
 }
 
-struct PidKey: Hashable {
+struct PidKey: Hashable, Codable {
     var source: UInt32
     var pid: Int
 }
 
 /// The previous event of one pid in one source.
-struct PidState {
+struct PidState: Codable {
     var target: LineTarget?
     var time: EventTime
     var wasError: Bool

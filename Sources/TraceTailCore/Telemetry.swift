@@ -62,7 +62,7 @@ public enum CTAEventType: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One CTA workflow event (from a `cta_events` file or the control API).
-public struct CTAEvent: Sendable, Hashable {
+public struct CTAEvent: Sendable, Hashable, Codable {
     public var type: CTAEventType
     public var runID: String
     public var timestamp: EventTime
