@@ -103,7 +103,9 @@ extension Tailer {
             }
             let want = min(configuration.fingerprintBytes, Int(status.size))
             let head = (try? fileSystem.readFully(handle, at: 0, count: want)) ?? []
-            guard Self.resumable(position, head: head, size: status.size) else {
+            // Outside the watched paths only evidence counts: an empty fingerprint (the file was
+            // empty) would let a reused inode number pass for the file (T13).
+            guard !position.fingerprint.isEmpty, Self.resumable(position, head: head, size: status.size) else {
                 // Not a watched file, and not the content the checkpoint was about: leave it alone.
                 fileSystem.close(handle)
                 counters.staleCheckpoints += 1

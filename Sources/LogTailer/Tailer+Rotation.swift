@@ -30,7 +30,14 @@ extension Tailer {
             tracked[i].draining = false
             checkContent(i, status: status, now: now, truncated: &truncated)
         }
-        for i in tracked.indices where !seen[i] && !tracked[i].draining { startDraining(i) }
+        for i in tracked.indices where !seen[i] {
+            // A file away from its path can still be truncated or rewritten (rotated, then
+            // copytruncated under its new name): checked through its descriptor.
+            if let handle = tracked[i].handle, let status = fileSystem.status(of: handle) {
+                checkContent(i, status: status, now: now, truncated: &truncated)
+            }
+            if !tracked[i].draining { startDraining(i) }
+        }
         return fresh
     }
 
