@@ -185,3 +185,24 @@ import Testing
         #expect(h.tailer.positions.count == 1)
     }
 }
+
+@Suite struct TailerDiscoveryTests {
+    @Test func globsMatchStarQuestionAndClasses() {
+        var h = TailerHarness(paths: ["/logs/nova-[a-c]p?.log", "/other/*.jsonl"])
+        for name in ["nova-api.log", "nova-bpx.log", "nova-dpi.log", "nova-api.log.1", "nova-ap.log"] {
+            h.fs.append("/logs/" + name, name + "\n")
+        }
+        h.fs.append("/other/cta.jsonl", "cta\n")
+        h.fs.append("/other/cta.log", "no\n")
+        #expect(Set(h.texts()) == ["nova-api.log", "nova-bpx.log", "cta"])
+    }
+
+    @Test func directoriesMatchLogAndJsonlOnly() {
+        var h = TailerHarness(paths: ["/logs"])
+        h.fs.append("/logs/a.log", "a\n")
+        h.fs.append("/logs/b.jsonl", "b\n")
+        h.fs.append("/logs/c.txt", "c\n")
+        h.fs.append("/logs/sub/d.log", "d\n")
+        #expect(Set(h.texts()) == ["a", "b"])
+    }
+}
