@@ -78,7 +78,13 @@ struct JSONLineEventBuilder {
         }
         for member in unknown {
             if let range = text(member.value) {
-                event.extraCaptures.append(ExtraCapture(name: PatternName(document.string(member.key)), range: range))
+                // A key a rule defines keeps its interned name; any other stays bytes of the line,
+                // so arbitrary JSON cannot grow the process-wide intern table.
+                if let name = PatternName.existing(document.string(member.key)) {
+                    event.extraCaptures.append(ExtraCapture(name: name, range: range))
+                } else {
+                    event.extraCaptures.append(ExtraCapture(key: member.key, range: range))
+                }
             }
         }
         event.storage = ArraySlice(document.bytes)

@@ -1,13 +1,24 @@
 /// One named capture that is not a `LogEvent` field of its own (`microversion`, JSON `event_id`).
 public struct ExtraCapture: Hashable, Sendable, BitwiseCopyable {
-    /// The capture's name, interned.
+    /// The capture's name, interned; `PatternName.uninterned` when the name is `key`.
     public var name: PatternName
     /// Its bytes in the event's storage.
     public var range: ByteRange
+    /// The name's bytes in the event's storage, for names that come from the input (a JSON
+    /// line's own keys): interning those would grow the process-wide table without bound.
+    public var key: ByteRange?
 
+    /// A capture named by an interned (rule-defined) name.
     public init(name: PatternName, range: ByteRange) {
         self.name = name
         self.range = range
+    }
+
+    /// A capture named by bytes of its own line.
+    public init(key: ByteRange, range: ByteRange) {
+        self.name = .uninterned
+        self.range = range
+        self.key = key
     }
 }
 
@@ -39,8 +50,8 @@ public struct ExtraCaptures: Sendable, RandomAccessCollection {
         }
     }
 
-    /// The range of the first capture called `name`.
+    /// The range of the first capture called `name` (interned names only).
     public func range(named name: PatternName) -> ByteRange? {
-        first { $0.name == name }?.range
+        first { $0.key == nil && $0.name == name }?.range
     }
 }

@@ -43,8 +43,10 @@ extension LogEvent {
         }
 
         struct Extra: Codable, Sendable {
-            var name: String
+            /// An interned (rule-defined) name; nil when the name is `key`.
+            var name: String?
             var range: ByteRange
+            var key: ByteRange?
         }
     }
 
@@ -54,7 +56,10 @@ extension LogEvent {
             timestampText, component, requestIDText, user, project, instanceID, message, http?.method, http?.path,
             fileToken,
         ].compactMap { $0 }
-        for capture in extraCaptures { ranges.append(capture.range) }
+        for capture in extraCaptures {
+            ranges.append(capture.range)
+            if let key = capture.key { ranges.append(key) }
+        }
         // The covered window, clamped to the storage so a malformed range cannot trap here.
         let low = max(0, min(ranges.map { Int($0.start) }.min() ?? 0, storage.count))
         let high = min(storage.count, max(low, ranges.map { Int($0.end) }.max() ?? low))
@@ -90,7 +95,10 @@ extension LogEvent {
         c.unmatched = unmatched
         c.truncated = truncated ? true : nil
         if !extraCaptures.isEmpty {
-            c.extra = extraCaptures.map { Checkpoint.Extra(name: $0.name.name, range: rebase($0.range)!) }
+            c.extra = extraCaptures.map {
+                Checkpoint.Extra(
+                    name: $0.key == nil ? $0.name.name : nil, range: rebase($0.range)!, key: rebase($0.key))
+            }
         }
         return c
     }
@@ -124,7 +132,12 @@ extension LogEvent {
         unmatched = c.unmatched
         truncated = c.truncated ?? false
         for extra in c.extra ?? [] {
-            extraCaptures.append(ExtraCapture(name: PatternName(extra.name), range: extra.range))
+            // Keyed names stay keyed: a checkpoint must not intern names that came from input.
+            if let key = extra.key {
+                extraCaptures.append(ExtraCapture(key: key, range: extra.range))
+            } else {
+                extraCaptures.append(ExtraCapture(name: PatternName(extra.name ?? ""), range: extra.range))
+            }
         }
     }
 }

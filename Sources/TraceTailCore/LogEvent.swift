@@ -181,7 +181,7 @@ public struct LogEvent: Sendable {
     /// The extra captures with their names as strings (for output and tests; the hot path uses
     /// `extraCaptures`).
     public var extra: [(name: String, range: ByteRange)] {
-        get { extraCaptures.map { (name: $0.name.name, range: $0.range) } }
+        get { extraCaptures.map { (name: $0.key.map { text($0) ?? "" } ?? $0.name.name, range: $0.range) } }
         set {
             extraCaptures = ExtraCaptures()
             for (name, range) in newValue { extraCaptures.append(ExtraCapture(name: PatternName(name), range: range)) }
