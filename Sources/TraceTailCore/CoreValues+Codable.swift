@@ -22,63 +22,56 @@ extension EventDuration: Codable {
     }
 }
 
-extension UUID128: Codable {
+/// A value written in checkpoints as its text (`description`) and read back with `parse`;
+/// `shape` names the expected form in a decoding error.
+protocol CodableAsText: Codable, CustomStringConvertible {
+    static func parse(_ text: String) -> Self?
+    static var shape: String { get }
+}
+
+extension CodableAsText {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        guard let value = UUID128(try container.decode(String.self)) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a canonical UUID")
+        guard let value = Self.parse(try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not \(Self.shape)")
         }
         self = value
     }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
 }
 
-extension RequestID: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        guard let value = RequestID(try container.decode(String.self)) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a req-<uuid> id")
-        }
-        self = value
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+extension UUID128: CodableAsText {
+    static func parse(_ text: String) -> UUID128? { UUID128(text) }
+    static var shape: String { "a canonical UUID" }
 }
 
-extension TraceID: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = Array(try container.decode(String.self).utf8)
-        // Not `init(hex:)`: that refuses all zeros, which a stored value may legitimately be.
-        guard text.count == 32, let high = HexWord.parse(text[0..<16]), let low = HexWord.parse(text[16..<32]) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not 32 hex digits")
-        }
-        self.init(high: high, low: low)
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+extension RequestID: CodableAsText {
+    static func parse(_ text: String) -> RequestID? { RequestID(text) }
+    static var shape: String { "a req-<uuid> id" }
 }
 
-extension SpanID: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = Array(try container.decode(String.self).utf8)
-        guard text.count == 16, let value = HexWord.parse(text[...]) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not 16 hex digits")
-        }
-        self.init(value)
+extension TraceID: CodableAsText {
+    // Not `init(hex:)`: that refuses all zeros, which a stored value may legitimately be.
+    static func parse(_ text: String) -> TraceID? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 32, let high = HexWord.parse(bytes[0..<16]), let low = HexWord.parse(bytes[16..<32])
+        else { return nil }
+        return TraceID(high: high, low: low)
     }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
+    static var shape: String { "32 hex digits" }
+}
+
+extension SpanID: CodableAsText {
+    static func parse(_ text: String) -> SpanID? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 16, let value = HexWord.parse(bytes[...]) else { return nil }
+        return SpanID(value)
     }
+    static var shape: String { "16 hex digits" }
 }
 
 extension SourceID: Codable {

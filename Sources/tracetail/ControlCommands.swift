@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TraceTailCore
 import TraceTailRuntime
 
 #if canImport(FoundationNetworking)
@@ -111,7 +112,7 @@ extension Tracetail {
         }
 
         func run() async throws {
-            let body = "{\"phase\":\(JSONText.quoted(phase)),\"run_id\":\(JSONText.quoted(runID))}"
+            let body = "{\"phase\":\(JSONWriter.quoted(phase)),\"run_id\":\(JSONWriter.quoted(runID))}"
             try await post("/v1/phase", body: body, url: url, config: config)
             print("phase \(phase) for \(runID) accepted")
         }
@@ -141,7 +142,7 @@ extension Tracetail {
         var config: String?
 
         func run() async throws {
-            var members = ["\"type\":\(JSONText.quoted(type))", "\"run_id\":\(JSONText.quoted(runID))"]
+            var members = ["\"type\":\(JSONWriter.quoted(type))", "\"run_id\":\(JSONWriter.quoted(runID))"]
             for field in fields {
                 guard let eq = field.firstIndex(of: "="), eq != field.startIndex else {
                     throw CommandFailure(message: "`\(field)` is not key=value", code: 2)
@@ -152,9 +153,9 @@ extension Tracetail {
                 if value == "true" || value == "false" || Double(value) != nil {
                     json = value
                 } else {
-                    json = JSONText.quoted(value)
+                    json = JSONWriter.quoted(value)
                 }
-                members.append("\(JSONText.quoted(key)):\(json)")
+                members.append("\(JSONWriter.quoted(key)):\(json)")
             }
             try await post("/v1/events", body: "{" + members.joined(separator: ",") + "}", url: url, config: config)
             print("event \(type) for \(runID) accepted")
@@ -176,14 +177,5 @@ private func post(_ path: String, body: String, url: String?, config: String?) a
             message:
                 "\(base)\(path) answered \(answer.status): \(answer.body.trimmingCharacters(in: .whitespacesAndNewlines))",
             code: answer.status == 400 ? 2 : 1)
-    }
-}
-
-/// JSON string quoting for the small bodies the clients send.
-enum JSONText {
-    static func quoted(_ s: String) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: [s], options: [])
-        let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
-        return String(array.dropFirst().dropLast())
     }
 }

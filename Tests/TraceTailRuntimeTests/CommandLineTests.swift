@@ -20,11 +20,12 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs the binary with `arguments` in `directory` (default: the checkout).
+    static func run(_ arguments: [String], in directory: URL = Repo.root) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
-        process.currentDirectoryURL = Repo.root
+        process.currentDirectoryURL = directory
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -145,21 +146,7 @@ import Testing
 /// unit starts it in `/`).
 @Suite struct RunsFromAnywhereTests {
     static func run(_ arguments: [String], in directory: String) throws -> CommandLineTests.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try CommandLineTests.run(arguments, in: URL(fileURLWithPath: directory))
     }
 
     @Test func replayParseAndCheckFromAnEmptyDirectory() throws {

@@ -48,9 +48,8 @@ public struct ReplayEngine {
         } catch {
             throw ReplayError("\(error)")
         }
-        let configured = Self.configuredSources(request.configuration)
         for (index, path) in files.enumerated() {
-            let settings = configured[URL(fileURLWithPath: path).standardizedFileURL.path]
+            let settings = SourceSettings.match(path, in: request.configuration.sources)
             let format: LogFormat
             if let f = request.formatOverride ?? settings?.format {
                 format = f
@@ -65,19 +64,6 @@ public struct ReplayEngine {
                     id: SourceID(UInt32(index)), path: path, fileName: (path as NSString).lastPathComponent,
                     format: format, service: settings?.service, zone: zone, size: size))
         }
-    }
-
-    /// The config's `sources:` entries keyed by every file they expand to.
-    static func configuredSources(_ c: TraceTailConfiguration) -> [String: TraceTailConfiguration.Source] {
-        var map: [String: TraceTailConfiguration.Source] = [:]
-        for source in c.sources {
-            guard let files = try? SourceDiscovery.expand([source.path]) else { continue }
-            for f in files {
-                let key = URL(fileURLWithPath: f).standardizedFileURL.path
-                if map[key] == nil { map[key] = source }
-            }
-        }
-        return map
     }
 
     /// The format of a file from its first non-blank lines (DESIGN §5 detection).

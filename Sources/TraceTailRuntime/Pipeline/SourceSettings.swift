@@ -1,7 +1,7 @@
 import Foundation
 import TraceTailCore
 
-/// Which `sources:` entry a followed file belongs to: the first entry whose path is the file,
+/// Which `sources:` entry a file belongs to (replay and run alike): the first entry whose path is the file,
 /// the file's directory, or a glob the file matches (fnmatch, `*` not crossing `/`).
 enum SourceSettings {
     static func match(_ path: String, in sources: [TraceTailConfiguration.Source]) -> TraceTailConfiguration.Source? {
