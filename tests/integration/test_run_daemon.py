@@ -226,3 +226,26 @@ def test_non_loopback_control_address_needs_a_token(daemon_factory):
     r = subprocess.run([BIN, "run", "--config", str(d.config)], capture_output=True, text=True, timeout=30)
     assert r.returncode == 2
     assert "control.token" in r.stderr
+def test_run_and_replay_give_the_same_spans(daemon_factory, tmp_path):
+    d = daemon_factory()
+    r = subprocess.run(
+        [BIN, "simulate", "--out", str(d.logdir), "--duration", "3m", "--seed", "7"], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    for p in d.logdir.glob("*.jsonl"):
+        p.unlink()  # the CTA file's events would be the same; keep the comparison to log lines
+    d.config.write_text(d.config.read_text().replace("    service: nova-api\n", ""))
+    replay = subprocess.run(
+        [BIN, "replay", str(d.logdir), "--output", "jsonl", "--config", str(d.config)],
+        capture_output=True,
+        text=True,
+    )
+    assert replay.returncode == 0, replay.stderr
+    replayed = [json.loads(l) for l in replay.stdout.splitlines()]
+    want = sorted((s["trace_id"], s["span_id"], s["start_ns"], s["duration_ns"]) for s in replayed if s["kind"] == "span")
+    d.start()
+    d.wait_for(lambda: len([r for r in d.records() if r["kind"] == "span"]) >= len(want), 60, "run fell short")
+    time.sleep(1)
+    assert d.stop() == 0
+    got = sorted((s["trace_id"], s["span_id"], s["start_ns"], s["duration_ns"]) for s in d.records() if s["kind"] == "span")
+    assert got == want

@@ -91,6 +91,9 @@ public final class JSONLinesSink: Service, Sendable {
         }
         try? stream.flush()
         logger.debug("jsonl sink drained", metadata: ["sink.path": "\(path)"])
+        // The channel ends when the tail service has stopped, which can be before the group
+        // reaches this service in shutdown order; returning then would count as a failure.
+        try? await gracefulShutdown()
     }
 
     /// The sink's row of `/status`.

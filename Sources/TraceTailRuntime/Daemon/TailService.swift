@@ -83,6 +83,7 @@ public final class TailService: Service, Sendable {
                 "paths": "\(setup.configuration.sources.map(\.path) + setup.paths)",
                 "checkpoint": "\(setup.checkpoint == nil ? "none" : "restored")",
             ])
+        let watcher = InotifyWatcher(paths: runner.tailer.configuration.paths)
         var configErrors: [String] = []
         var lastCheckpoint = Clock.monotonicNanoseconds()
         var lastStatus: Int64? = nil
@@ -117,8 +118,16 @@ public final class TailService: Service, Sendable {
                 lastStatus = now
             }
             if lines == 0 {
-                let pause = max(10_000_000, runner.configuration.pollInterval.nanoseconds)
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .nanoseconds(pause)) }
+                // Nothing to read: sleep until inotify reports a change, or `poll_interval` at the
+                // latest (rotation by another name, NFS, no inotify), so an idle daemon costs ~0.
+                let timeout = Int32(clamping: max(10, runner.configuration.pollInterval.nanoseconds / 1_000_000))
+                watcher.update(paths: runner.tailer.configuration.paths + runner.tailer.files.map(\.path))
+                _ = await withCheckedContinuation { continuation in
+                    // The wait blocks in poll(2): off the cooperative pool.
+                    DispatchQueue.global().async {
+                        continuation.resume(returning: watcher.wait(timeoutMilliseconds: timeout))
+                    }
+                }
             }
         }
 
