@@ -15,6 +15,9 @@ extension Tailer {
         /// For files present at the first poll of a tailer created without any restored position;
         /// every other file (discovered later, or after a restart) is read from its beginning.
         public var startAt: StartPosition
+        /// `startAt` for the files of particular `paths` entries (a config source's own
+        /// `start_at`); entries not listed use `startAt`.
+        public var startAtByPath: [String: StartPosition] = [:]
         /// Longest line handed out; longer lines are cut (UTF-8 safe) and flagged, their rest skipped.
         public var maxLineBytes: Int
         /// Nanoseconds a rotated or deleted file stays open after it was last seen at its end.

@@ -22,6 +22,24 @@ extension Tailer {
         return found.sorted { $0.key < $1.key }.map { (path: $0.key, status: $0.value) }
     }
 
+    /// Where a file without a checkpoint starts: the `startAtByPath` of the first `paths`
+    /// entry that matches it (the entry discovery found it through), else `startAt`.
+    func startPosition(of path: String) -> StartPosition {
+        let directory = Self.directory(of: path)
+        let name = Self.baseName(path)
+        for entry in configuration.paths {
+            let entryName = Self.baseName(entry)
+            let matches: Bool
+            if GlobPattern.isPattern(entryName) {
+                matches = Self.directory(of: entry) == directory && GlobPattern(entryName).matches(name)
+            } else {
+                matches = entry == path || entry == directory
+            }
+            if matches { return configuration.startAtByPath[entry] ?? configuration.startAt }
+        }
+        return configuration.startAt
+    }
+
     private func addFile(_ path: String, to found: inout [String: FileStatus]) {
         guard found[path] == nil, let status = fileSystem.status(path: path), status.isRegularFile else { return }
         found[path] = status

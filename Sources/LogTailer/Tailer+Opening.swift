@@ -54,7 +54,7 @@ extension Tailer {
             file.source = SourceID(sourceIDs.allocate())
         } else {
             file.source = SourceID(sourceIDs.allocate())
-            if !hasPolled && !restored && configuration.startAt == .end { skipToEnd(&file) }
+            if !hasPolled && !restored && startPosition(of: path) == .end { skipToEnd(&file) }
         }
         tracked.append(file)
     }

@@ -70,9 +70,12 @@ public struct LiveRunner {
 
     static func tailerConfiguration(_ c: TraceTailConfiguration, paths: [String]) -> Tailer.Configuration {
         var t = Tailer.Configuration(paths: c.sources.map(\.path) + paths)
-        // A source saying `beginning` reads its files present at the first start from their
-        // first byte; the default (`end`) skips history, as DESIGN §5 says.
-        t.startAt = c.sources.contains { $0.startAt == .beginning } ? .beginning : .end
+        // Files present at the first start begin at their source's `start_at` (default `end`:
+        // history is skipped, DESIGN §5); command-line paths use the default.
+        t.startAt = .end
+        for source in c.sources where t.startAtByPath[source.path] == nil {
+            t.startAtByPath[source.path] = source.startAt == .beginning ? .beginning : .end
+        }
         t.maxLineBytes = c.maxLineBytes
         t.rotateWait = c.rotateWait.nanoseconds
         t.partialLineTimeout = c.partialLineTimeout.nanoseconds

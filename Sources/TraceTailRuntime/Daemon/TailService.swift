@@ -47,6 +47,9 @@ public final class TailService: Service, Sendable {
     /// Re-reads the configuration file (SIGHUP); throws a message naming the file and key.
     let reloadConfiguration: @Sendable () throws -> TraceTailConfiguration
     private let startedAt = Clock.wallNanoseconds()
+    /// Datadog site and whether an API key is set, read once: the environment does not change.
+    private let datadogSite: String
+    private let datadogKeyPresent: Bool
 
     public init(
         setup: Setup, sink: JSONLinesSink, inbox: ControlInbox, board: StatusBoard, logger: Logger,
@@ -58,6 +61,9 @@ public final class TailService: Service, Sendable {
         self.board = board
         self.logger = logger
         self.reloadConfiguration = reloadConfiguration
+        let env = ProcessInfo.processInfo.environment
+        datadogSite = env["DATADOG_SITE"] ?? env["DD_SITE"] ?? "datadoghq.com"
+        datadogKeyPresent = (env["DATADOG_API_KEY"] ?? env["DD_API_KEY"]).map { !$0.isEmpty } ?? false
     }
 
     public func run() async throws {
@@ -161,8 +167,6 @@ public final class TailService: Service, Sendable {
             unmatched[reason.description] = parse.unmatched(reason)
         }
         let correlation = runner.pipeline.correlator.counters
-        let env = ProcessInfo.processInfo.environment
-        let apiKey = env["DATADOG_API_KEY"] ?? env["DD_API_KEY"]
         return DaemonStatus(
             status: configErrors.isEmpty ? "ok" : "degraded", pid: getpid(), startedAt: startedAt,
             uptimeSeconds: Double(Clock.wallNanoseconds() - startedAt) / 1e9, files: files,
@@ -180,8 +184,7 @@ public final class TailService: Service, Sendable {
                 sinks: c.sinks.map(\.type), stateDir: c.stateDir,
                 checkpointIntervalSeconds: Double(c.checkpointInterval.nanoseconds) / 1e9,
                 controlListen: c.controlListen, controlToken: c.controlToken == nil ? "absent" : "present",
-                datadogSite: env["DATADOG_SITE"] ?? env["DD_SITE"] ?? "datadoghq.com",
-                datadogAPIKey: apiKey?.isEmpty == false ? "present" : "absent"),
+                datadogSite: datadogSite, datadogAPIKey: datadogKeyPresent ? "present" : "absent"),
             configErrors: configErrors)
     }
 }
