@@ -1,3 +1,4 @@
+import Foundation
 import PatternParser
 import TraceTailCore
 
@@ -13,6 +14,9 @@ enum Fixtures {
     static var patternsDirectory: String { repoRoot + "/patterns" }
     /// Loghub's OpenStack sample lives beside the repository (in CI too).
     static var loghubDirectory: String { repoRoot + "/../shared/data/loghub" }
+    /// True when the Loghub data beside the checkout is there (it is in CI; a plain clone has
+    /// no `../shared`, and the tests that need it are then skipped with a message).
+    static var hasLoghub: Bool { access(loghubDirectory + "/OpenStack_2k.log", R_OK) == 0 }
 
     static let shipped: PatternSet = {
         do {

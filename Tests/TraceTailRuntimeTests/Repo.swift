@@ -8,6 +8,11 @@ enum Repo {
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
+    /// Loghub's 2,000 nova lines beside the checkout (`../shared/data`), present in CI only.
+    static let loghubLog = root.deletingLastPathComponent().appendingPathComponent(
+        "shared/data/loghub/OpenStack_2k.log")
+    static var hasLoghub: Bool { FileManager.default.isReadableFile(atPath: loghubLog.path) }
+
     /// The shipped pattern files, compiled.
     static func patterns() throws -> PatternSet {
         try PatternSet(sources: PatternSource.loadDirectory(path("patterns")))
