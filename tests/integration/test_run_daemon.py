@@ -249,3 +249,41 @@ def test_run_and_replay_give_the_same_spans(daemon_factory, tmp_path):
     assert d.stop() == 0
     got = sorted((s["trace_id"], s["span_id"], s["start_ns"], s["duration_ns"]) for s in d.records() if s["kind"] == "span")
     assert got == want
+
+
+def test_sighup_reloads_the_config_and_keeps_the_old_one_when_invalid(daemon_factory):
+    d = daemon_factory()
+    log = d.logdir / "nova-api.log"
+    append(log, 0, 50)
+    other = d.workdir / "more"
+    other.mkdir()
+    append(other / "nova-api.log", 1000, 20)  # not followed yet
+    d.start()
+    d.wait_for(lambda: len(d.ids()) >= 50, 30, "first spans never came out")
+    fd_dir = f"/proc/{d.proc.pid}/fd"
+    good = d.config.read_text().replace(
+        "state_dir:", f"  - path: {other}/*.log\n    service: nova-api\n    start_at: beginning\nstate_dir:"
+    )
+    d.config.write_text(good)
+    append(log, 50, 30)
+    d.proc.send_signal(signal.SIGHUP)
+    append(log, 80, 20)
+    d.wait_for(lambda: set(d.ids()) >= expected(0, 100) | expected(1000, 20), 30, "the new source was not followed")
+    assert d.status()["config_errors"] == []
+    # Reloads must not leak descriptors: five more leave the count where it was.
+    fds = len(os.listdir(fd_dir))
+    for _ in range(5):
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+    time.sleep(0.5)
+    assert len(os.listdir(fd_dir)) <= fds + 1, "a reload must not leak descriptors"
+    # A broken config is refused; the old one keeps running.
+    d.config.write_text(good.replace("idle_timeout: 1s", "idle_timeout: soon"))
+    d.proc.send_signal(signal.SIGHUP)
+    d.wait_for(lambda: d.status()["config_errors"] != [], 20, "the bad config was not reported")
+    assert "idle_timeout" in d.status()["config_errors"][0]
+    append(log, 100, 10)
+    d.wait_for(lambda: set(d.ids()) >= expected(100, 10), 30, "stopped following after a bad reload")
+    assert d.stop() == 0
+    ids = collections.Counter(d.ids())
+    assert [i for i, c in ids.items() if c > 1] == []

@@ -169,6 +169,9 @@ public struct LiveRunner {
     /// settings.
     public mutating func reload(_ new: TraceTailConfiguration, fileSystem: any FileSystem, takenAt: Int64) {
         let saved = checkpoint(takenAt: takenAt)
+        // The new tailer reopens the files from the saved positions; the old one's descriptors
+        // would otherwise leak with every reload.
+        tailer.close()
         self = LiveRunner(
             configuration: new, patterns: patterns, paths: extraPaths, fileSystem: fileSystem, checkpoint: saved)
     }
