@@ -95,3 +95,23 @@ extension ComparisonStore {
         self.droppedForLimit = droppedForLimit
     }
 }
+
+// Written as `[start, duration, error, phase]`: a checkpoint holds every span of the comparison
+// windows (up to `retainedSpanLimit`).
+extension ComparisonStore.Record {
+    init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        start = try c.decode(Int64.self)
+        duration = try c.decode(Int64.self)
+        error = try c.decode(Bool.self)
+        phase = try c.decode(Phase.self)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(start)
+        try c.encode(duration)
+        try c.encode(error)
+        try c.encode(phase)
+    }
+}

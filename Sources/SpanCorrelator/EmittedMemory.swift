@@ -21,6 +21,30 @@ struct EmittedRecord: Codable {
     }
 }
 
+extension EmittedRecord {
+    /// Written as an array (`[trace, entrySpan, entryService, serviceMask, kind, sequence]`):
+    /// a checkpoint holds up to `rememberedSpans` of them.
+    init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        trace = try c.decode(TraceID.self)
+        entrySpan = try c.decode(SpanID.self)
+        entryService = try c.decode(Int32.self)
+        serviceMask = try c.decode(UInt64.self)
+        kind = try c.decode(GroupKey.Kind.self)
+        sequence = try c.decode(UInt64.self)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(trace)
+        try c.encode(entrySpan)
+        try c.encode(entryService)
+        try c.encode(serviceMask)
+        try c.encode(kind)
+        try c.encode(sequence)
+    }
+}
+
 /// Emitted group keys, bounded by count (`rememberedSpans`, a FIFO ring) and by event time
 /// (`rememberFor` after the group's last line). A line for a forgotten group opens a new one
 /// (a duplicate span with the same deterministic ids, which downstream stores de-duplicate).
@@ -85,15 +109,54 @@ extension EmittedMemory {
         var records: [Remembered]
         var nextSequence: UInt64
 
+        /// Written as `[key, lastActive, sequence]`.
         struct RingEntry: Codable {
             var key: GroupKey
             var lastActive: EventTime
             var sequence: UInt64
+
+            init(key: GroupKey, lastActive: EventTime, sequence: UInt64) {
+                self.key = key
+                self.lastActive = lastActive
+                self.sequence = sequence
+            }
+
+            init(from decoder: any Decoder) throws {
+                var c = try decoder.unkeyedContainer()
+                key = try c.decode(GroupKey.self)
+                lastActive = try c.decode(EventTime.self)
+                sequence = try c.decode(UInt64.self)
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.unkeyedContainer()
+                try c.encode(key)
+                try c.encode(lastActive)
+                try c.encode(sequence)
+            }
         }
 
+        /// Written as `[key, record]`.
         struct Remembered: Codable {
             var key: GroupKey
             var record: EmittedRecord
+
+            init(key: GroupKey, record: EmittedRecord) {
+                self.key = key
+                self.record = record
+            }
+
+            init(from decoder: any Decoder) throws {
+                var c = try decoder.unkeyedContainer()
+                key = try c.decode(GroupKey.self)
+                record = try c.decode(EmittedRecord.self)
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.unkeyedContainer()
+                try c.encode(key)
+                try c.encode(record)
+            }
         }
     }
 

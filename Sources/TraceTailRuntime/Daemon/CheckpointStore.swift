@@ -52,8 +52,8 @@ public struct CheckpointStore: Sendable {
     /// - Throws: `CheckpointError` naming the file when any step fails; the previous
     ///   checkpoint is then still in place.
     public func save(_ checkpoint: Checkpoint) throws(CheckpointError) {
+        // Unsorted keys: sorting every object's keys was a sixth of the encoding time.
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let data: Data
         do {
             data = try encoder.encode(checkpoint)

@@ -26,6 +26,7 @@ public final class JSONLinesSink: Service, Sendable {
         var checkpointFailures = 0
         var lastCheckpointAt: Int64?
         var lastCheckpointError: String?
+        var lastSaveNanoseconds: Int64 = 0
         var pending = 0
     }
 
@@ -53,41 +54,49 @@ public final class JSONLinesSink: Service, Sendable {
             logger.critical("cannot open jsonl sink", metadata: ["sink.path": "\(path)", "error": "\(error)"])
             throw error
         }
-        // Consumed to the end even during graceful shutdown: the pipeline finishes the
-        // channel after its final checkpoint.
-        for await batch in channel {
-            state.withLock { $0.pending -= 1 }
-            switch batch {
-            case .records(let records):
-                do {
-                    for record in records { try stream.writeLine(record.jsonLine) }
-                    try stream.flush()
-                    state.withLock { $0.written += records.count }
-                } catch {
-                    state.withLock {
-                        $0.errors += 1
-                        $0.lastError = "\(error)"
+        // Checkpoints are encoded and saved by a task of their own, so a large state never
+        // holds up the records behind it. Only the newest waiting checkpoint matters (each one
+        // supersedes the last), so the hand-over keeps one.
+        let (checkpoints, handOver) = AsyncStream.makeStream(of: Checkpoint.self, bufferingPolicy: .bufferingNewest(1))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                for await checkpoint in checkpoints { save(checkpoint) }
+            }
+            // Consumed to the end even during graceful shutdown: the pipeline finishes the
+            // channel after its final checkpoint.
+            for await batch in channel {
+                state.withLock { $0.pending -= 1 }
+                switch batch {
+                case .records(let records):
+                    do {
+                        for record in records { try stream.writeLine(record.jsonLine) }
+                        try stream.flush()
+                        state.withLock { $0.written += records.count }
+                    } catch {
+                        state.withLock {
+                            $0.errors += 1
+                            $0.lastError = "\(error)"
+                        }
+                        logger.error(
+                            "jsonl sink write failed", metadata: ["sink.path": "\(path)", "error": "\(error)"])
                     }
-                    logger.error("jsonl sink write failed", metadata: ["sink.path": "\(path)", "error": "\(error)"])
-                }
-            case .checkpoint(let checkpoint):
-                do {
-                    try stream.flush()
-                    stream.sync()
-                    try store.save(checkpoint)
-                    state.withLock {
-                        $0.checkpointWrites += 1
-                        $0.lastCheckpointAt = checkpoint.takenAt
-                        $0.lastCheckpointError = nil
+                case .checkpoint(let checkpoint):
+                    // Everything before the checkpoint is durable before it may be saved.
+                    do {
+                        try stream.flush()
+                        stream.sync()
+                        handOver.yield(checkpoint)
+                    } catch {
+                        state.withLock {
+                            $0.checkpointFailures += 1
+                            $0.lastCheckpointError = "\(error)"
+                        }
+                        logger.error("checkpoint held back: output not flushed", metadata: ["error": "\(error)"])
                     }
-                } catch {
-                    state.withLock {
-                        $0.checkpointFailures += 1
-                        $0.lastCheckpointError = "\(error)"
-                    }
-                    logger.error("checkpoint not written", metadata: ["error": "\(error)"])
                 }
             }
+            // The last checkpoint handed over (the final one at shutdown) is saved before return.
+            handOver.finish()
         }
         try? stream.flush()
         logger.debug("jsonl sink drained", metadata: ["sink.path": "\(path)"])
@@ -95,6 +104,29 @@ public final class JSONLinesSink: Service, Sendable {
         // reaches this service in shutdown order; returning then would count as a failure.
         try? await gracefulShutdown()
     }
+
+    private func save(_ checkpoint: Checkpoint) {
+        let started = Clock.monotonicNanoseconds()
+        do {
+            try store.save(checkpoint)
+            let took = Clock.monotonicNanoseconds() - started
+            state.withLock {
+                $0.lastSaveNanoseconds = took
+                $0.checkpointWrites += 1
+                $0.lastCheckpointAt = checkpoint.takenAt
+                $0.lastCheckpointError = nil
+            }
+        } catch {
+            state.withLock {
+                $0.checkpointFailures += 1
+                $0.lastCheckpointError = "\(error)"
+            }
+            logger.error("checkpoint not written", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// How long writing the last checkpoint took (encoding included).
+    public var lastCheckpointSaveNanoseconds: Int64 { state.withLock { $0.lastSaveNanoseconds } }
 
     /// The sink's row of `/status`.
     public var status: DaemonStatus.Sink {

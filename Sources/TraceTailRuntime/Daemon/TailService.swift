@@ -92,6 +92,10 @@ public final class TailService: Service, Sendable {
         let watcher = InotifyWatcher(paths: runner.tailer.configuration.paths)
         var configErrors: [String] = []
         var lastCheckpoint = Clock.monotonicNanoseconds()
+        // Whether anything a checkpoint records changed since the last one. A quiet daemon
+        // only moves its watermark, which emits nothing: restarting from the older checkpoint
+        // moves it the same way, so writing (and encoding) the state again would be wasted.
+        var changed = setup.checkpoint == nil
         var lastStatus: Int64? = nil
         var rates = RateTracker()
 
@@ -112,14 +116,22 @@ public final class TailService: Service, Sendable {
             for command in commands { runner.apply(command, now: Clock.wallTime(), into: &output) }
             let lines = runner.step(
                 monotonic: Clock.monotonicNanoseconds(), wallClock: Clock.wallTime(), into: &output)
+            if reload || !commands.isEmpty || lines > 0 || !output.isEmpty { changed = true }
             if !output.isEmpty { await sink.send(.records(output)) }
 
             let now = Clock.monotonicNanoseconds()
-            if now - lastCheckpoint >= runner.configuration.checkpointInterval.nanoseconds {
+            // A checkpoint costs time in proportion to the open state (up to `max_open_spans`
+            // open and `rememberedSpans` remembered spans). Checkpoints are spaced at least ten
+            // times their own cost apart, so writing them never takes more than a tenth of the
+            // time and never holds the pipeline back; with small state that is `checkpoint_interval`.
+            let spacing = max(
+                runner.configuration.checkpointInterval.nanoseconds, 10 * sink.lastCheckpointSaveNanoseconds)
+            if changed, now - lastCheckpoint >= spacing {
                 await sink.send(.checkpoint(runner.checkpoint(takenAt: Clock.wallNanoseconds())))
                 lastCheckpoint = now
+                changed = false
             }
-            if lastStatus.map({ now - $0 >= 500_000_000 }) ?? true {
+            if lastStatus.map({ now - $0 >= 100_000_000 }) ?? true {
                 board.publish(status(runner, rates: &rates, configErrors: configErrors, now: now))
                 lastStatus = now
             }
