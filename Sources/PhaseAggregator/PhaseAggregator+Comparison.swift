@@ -24,7 +24,7 @@ extension PhaseAggregator {
                     after: Summary.PhaseStats(a), emittedAt: stamp))
             // A difference needs both sides; a percentage also needs a non-zero base.
             guard let b, let a else { continue }
-            let tags = ["service": service, "run_id": fix.runID]
+            let tags = [TagKey.service: service, TagKey.runID: fix.runID]
             var values: [(String, Double)] = [(MetricName.improvementErrorRate, b.errorRate - a.errorRate)]
             if b.errorRate != 0 {
                 values.append((MetricName.improvementErrorRatePct, (b.errorRate - a.errorRate) / b.errorRate * 100))

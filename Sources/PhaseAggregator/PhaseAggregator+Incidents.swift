@@ -21,12 +21,12 @@ extension PhaseAggregator {
                     mttrSeconds: nil, runID: runID, resolvedRunID: nil, method: nil))
             // The counter has exactly DESIGN's tags; the event also names the service, and
             // `source` tells it apart from the CTA agent's own `incident_detected` events.
-            let tags = ["incident_type": key.type.rawValue, "status": "detected", "run_id": runID]
+            let tags = [TagKey.incidentType: key.type.rawValue, TagKey.status: "detected", TagKey.runID: runID]
             output.append(
                 .metric(MetricPoint(name: MetricName.incidents, type: .count, value: 1, timestamp: t, tags: tags)))
             var eventTags = tags
-            eventTags["service"] = key.service
-            eventTags["source"] = EventName.incidentSource
+            eventTags[TagKey.service] = key.service
+            eventTags[TagKey.source] = EventName.incidentSource
             output.append(
                 .event(
                     TelemetryEvent(
@@ -42,18 +42,18 @@ extension PhaseAggregator {
                 report.incidents[index].resolvedRunID = runID
                 report.incidents[index].method = method
             }
-            let tags = ["incident_type": key.type.rawValue, "status": "resolved", "run_id": runID]
+            let tags = [TagKey.incidentType: key.type.rawValue, TagKey.status: "resolved", TagKey.runID: runID]
             output.append(
                 .metric(MetricPoint(name: MetricName.incidents, type: .count, value: 1, timestamp: t, tags: tags)))
             output.append(
                 .metric(
                     MetricPoint(
                         name: MetricName.mttr, type: .gauge, value: mttr, timestamp: t,
-                        tags: ["service": key.service, "method": method, "run_id": runID])))
+                        tags: [TagKey.service: key.service, TagKey.method: method, TagKey.runID: runID])))
             var eventTags = tags
-            eventTags["service"] = key.service
-            eventTags["source"] = EventName.incidentSource
-            eventTags["method"] = method
+            eventTags[TagKey.service] = key.service
+            eventTags[TagKey.source] = EventName.incidentSource
+            eventTags[TagKey.method] = method
             eventTags["mttr_seconds"] = TagValue.rounded(mttr)
             let what = key.type == .errorRate ? "error-rate" : "latency"
             output.append(

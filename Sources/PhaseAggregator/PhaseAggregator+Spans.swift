@@ -2,14 +2,14 @@ import TraceTailCore
 
 extension PhaseAggregator {
     /// Name of the spans that count as requests; `log_event` children are passed through only.
-    static let requestSpanName = "openstack.request"
+    static let requestSpanName = SpanName.request
 
     /// Tags, passes through and records one span.
     mutating func consumeSpan(_ input: Span, into output: inout [OutputRecord]) {
         var span = input
         let state = timeline.state(at: span.start)
-        span.attributes["phase"] = .string(state.phase.rawValue)
-        span.attributes["run_id"] = .string(state.runID)
+        span.attributes[TagKey.phase] = .string(state.phase.rawValue)
+        span.attributes[TagKey.runID] = .string(state.runID)
         output.append(.span(span))
         report.spans += 1
         guard span.name == Self.requestSpanName else { return }

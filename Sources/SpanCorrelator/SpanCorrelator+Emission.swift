@@ -146,7 +146,7 @@ extension SpanCorrelator {
         let start = a.start
         output.append(
             Span(
-                traceID: trace, spanID: span, parentID: parent, service: serviceName, name: "openstack.request",
+                traceID: trace, spanID: span, parentID: parent, service: serviceName, name: SpanName.request,
                 resource: resource ?? component ?? serviceName, start: start,
                 durationNanoseconds: max(0, a.end.nanoseconds &- start.nanoseconds),
                 error: a.error || a.maxStatus >= configuration.errorStatusMin, attributes: attributes))
@@ -197,7 +197,7 @@ extension SpanCorrelator {
         counters.spansEmitted += 1
         counters.eventSpansEmitted += 1
         return Span(
-            traceID: trace, spanID: SpanID(hash.state), parentID: parent, service: serviceName, name: "log_event",
+            traceID: trace, spanID: SpanID(hash.state), parentID: parent, service: serviceName, name: SpanName.logEvent,
             resource: component ?? serviceName, start: end.advanced(byNanoseconds: -duration),
             durationNanoseconds: duration,
             error: (child.level?.isError ?? false) || (child.status ?? 0) >= configuration.errorStatusMin,

@@ -305,20 +305,26 @@ extension HTMLReport {
             }
         }
         for e in data.events {
-            if e.name == "incident_detected" || e.name == "incident_resolved", e.tags["service"] != nil { continue }
-            if e.name == "phase_changed" {
-                let to = e.tags["phase"] ?? e.tags["to"] ?? "?"
+            if e.name == EventName.incidentDetected || e.name == EventName.incidentResolved,
+                e.tags[TagKey.service] != nil
+            {
+                continue
+            }
+            if e.name == EventName.phaseChanged {
+                let to = e.tags[TagKey.phase] ?? e.tags["to"] ?? "?"
                 markers.append(
                     ChartMarker(
-                        time: e.timestamp, label: to == "after_fix" ? "fix → after_fix" : "rollback → \(to)",
-                        kind: to == "after_fix" ? .fix : .rollback,
+                        time: e.timestamp,
+                        label: to == Phase.afterFix.rawValue ? "fix → after_fix" : "rollback → \(to)",
+                        kind: to == Phase.afterFix.rawValue ? .fix : .rollback,
                         detail: "phase → \(to) at \(ReportFormat.clock(e.timestamp))"))
                 continue
             }
-            let fields = e.tags.keys.sorted().filter { $0 != "run_id" }.map { "\($0)=\(e.tags[$0]!)" }
+            let fields = e.tags.keys.sorted().filter { $0 != TagKey.runID }.map { "\($0)=\(e.tags[$0]!)" }
             markers.append(
                 ChartMarker(
-                    time: e.timestamp, label: e.name, kind: e.name == "fix_rollback" ? .rollback : .workflow,
+                    time: e.timestamp, label: e.name,
+                    kind: e.name == CTAEventType.fixRollback.rawValue ? .rollback : .workflow,
                     detail: "\(e.name) at \(ReportFormat.clock(e.timestamp)) \(fields.joined(separator: " "))"))
         }
         return markers.sorted { $0.time < $1.time }

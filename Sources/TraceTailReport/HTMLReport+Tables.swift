@@ -84,8 +84,8 @@ extension HTMLReport {
         for e in data.events {
             let cls =
                 switch e.name {
-                case "incident_detected", "fix_rollback": "bad"
-                case "incident_resolved", "fix_promoted": "good"
+                case EventName.incidentDetected, CTAEventType.fixRollback.rawValue: "bad"
+                case EventName.incidentResolved, CTAEventType.fixPromoted.rawValue: "good"
                 default: ""
                 }
             let fields = e.tags.keys.sorted().filter { $0 != "run_id" || runs.count > 1 }

@@ -67,7 +67,7 @@ public enum HTMLReport {
         }
         if let fix = data.phasePeriods.first(where: { $0.phase == .afterFix }) {
             let patch = data.events.last { $0.name == "patch_applied" && $0.timestamp <= fix.start }
-            let how = patch.flatMap { $0.tags["adapter"] }.map { "patch via \($0)" } ?? "phase → after_fix"
+            let how = patch.flatMap { $0.tags[TagKey.adapter] }.map { "patch via \($0)" } ?? "phase → after_fix"
             tile("fix", "Fix applied", ReportFormat.clock(fix.start), how)
         }
         if let first = data.incidents.first {

@@ -26,19 +26,21 @@ struct Incident {
         var incidents: [Incident] = []
         var open: [String: Int] = [:]
         for event in events {
-            guard event.tags["source"] == "tracetail", let service = event.tags["service"] else { continue }
+            guard event.tags[TagKey.source] == EventName.incidentSource, let service = event.tags[TagKey.service] else {
+                continue
+            }
             switch event.name {
-            case "incident_detected":
+            case EventName.incidentDetected:
                 guard open[service] == nil else { continue }
                 open[service] = incidents.count
                 incidents.append(
                     Incident(
-                        service: service, type: event.tags["incident_type"] ?? event.tags["type"] ?? "error_rate",
+                        service: service, type: event.tags[TagKey.incidentType] ?? event.tags["type"] ?? "error_rate",
                         detectedAt: event.timestamp))
-            case "incident_resolved":
+            case EventName.incidentResolved:
                 guard let index = open.removeValue(forKey: service) else { continue }
                 incidents[index].resolvedAt = event.timestamp
-                if let raw = event.tags["mttr_seconds"], let mttr = Double(raw) {
+                if let raw = event.tags[TagKey.mttrSeconds], let mttr = Double(raw) {
                     incidents[index].mttrSeconds = mttr
                 }
             default: continue
@@ -60,15 +62,15 @@ struct Incident {
     /// Gives each resolved incident the first unused `cta.mttr_seconds` point of its service
     /// emitted at or after its detection (the gauge is emitted once, at resolution).
     private static func attachMTTR(to incidents: inout [Incident], from metrics: [MetricPoint]) {
-        var points = metrics.filter { $0.name == "cta.mttr_seconds" }.sorted { $0.timestamp < $1.timestamp }
+        var points = metrics.filter { $0.name == MetricName.mttr }.sorted { $0.timestamp < $1.timestamp }
         for i in incidents.indices where incidents[i].resolvedAt != nil {
             guard
                 let k = points.firstIndex(where: {
-                    $0.tags["service"] == incidents[i].service && $0.timestamp >= incidents[i].detectedAt
+                    $0.tags[TagKey.service] == incidents[i].service && $0.timestamp >= incidents[i].detectedAt
                 })
             else { continue }
             if incidents[i].mttrSeconds == nil { incidents[i].mttrSeconds = points[k].value }
-            incidents[i].method = points[k].tags["method"]
+            incidents[i].method = points[k].tags[TagKey.method]
             points.remove(at: k)
         }
     }
@@ -85,8 +87,10 @@ struct PhasePeriod: Equatable {
     static func build(events: [TelemetryEvent], spans: [Span], range: ClosedRange<EventTime>?) -> [PhasePeriod] {
         guard let range else { return [] }
         var changes: [(EventTime, Phase)] = []
-        for event in events where event.name == "phase_changed" {
-            guard let raw = event.tags["phase"] ?? event.tags["to"], let phase = Phase(rawValue: raw) else { continue }
+        for event in events where event.name == EventName.phaseChanged {
+            guard let raw = event.tags[TagKey.phase] ?? event.tags["to"], let phase = Phase(rawValue: raw) else {
+                continue
+            }
             changes.append((event.timestamp, phase))
         }
         if changes.isEmpty {

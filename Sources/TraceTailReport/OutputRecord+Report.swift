@@ -4,8 +4,10 @@ extension OutputRecord {
     /// The attribute keys the text and HTML reports read (`Span.statusCode`, `errorMessage`,
     /// `lineCount`, `phase`).
     static let reportAttributeKeys: Set<String> = [
-        "http.status_code", "http.status", "error.message", "error.msg", "error_message", "message", "line_count",
-        "phase",
+        SpanAttributeKey.httpStatusCode, "http.status", SpanAttributeKey.errorMessage, "error.msg", "error_message",
+        "message",
+        SpanAttributeKey.lineCount,
+        TagKey.phase,
     ]
 
     /// The record as the text and HTML reports need it: spans keep only the attributes the

@@ -74,19 +74,19 @@ struct ReportData {
     }
 
     /// Spans that stand for a request, not one log line (`log_event` children are per line).
-    static func isRequestSpan(_ span: Span) -> Bool { span.name != "log_event" }
+    static func isRequestSpan(_ span: Span) -> Bool { span.name != SpanName.logEvent }
 }
 
 /// Span attribute readers shared by both reports.
 extension Span {
     /// `http.status_code` as written, if any.
     var statusCode: String? {
-        (attributes["http.status_code"] ?? attributes["http.status"]).map(TagValue.render)
+        (attributes[SpanAttributeKey.httpStatusCode] ?? attributes["http.status"]).map(TagValue.render)
     }
 
     /// The first error message the correlator recorded, under any of the usual keys.
     var errorMessage: String? {
-        for key in ["error.message", "error.msg", "error_message", "message"] {
+        for key in [SpanAttributeKey.errorMessage, "error.msg", "error_message", "message"] {
             if let value = attributes[key] { return value.description }
         }
         return nil
@@ -94,7 +94,7 @@ extension Span {
 
     /// `line_count`, the number of log lines folded into this span.
     var lineCount: Int? {
-        switch attributes["line_count"] {
+        switch attributes[SpanAttributeKey.lineCount] {
         case .int(let n): n
         case .double(let d): Int(d)
         case .string(let s): Int(s)
@@ -104,7 +104,7 @@ extension Span {
 
     /// The `phase` attribute, when it names a phase.
     var phase: Phase? {
-        guard case .string(let raw) = attributes["phase"] else { return nil }
+        guard case .string(let raw) = attributes[TagKey.phase] else { return nil }
         return Phase(rawValue: raw)
     }
 }

@@ -74,12 +74,12 @@ struct Improvement {
     var metric: String
     var value: Double
 
-    static let prefix = "cta.improvement."
+    static let prefix = MetricName.improvementPrefix
 
     static func build(_ metrics: [MetricPoint]) -> [Improvement] {
         var last: [String: [String: Double]] = [:]
         for point in metrics where point.name.hasPrefix(prefix) {
-            let service = point.tags["service"] ?? "all"
+            let service = point.tags[TagKey.service] ?? "all"
             last[service, default: [:]][String(point.name.dropFirst(prefix.count))] = point.value
         }
         return last.keys.sorted().flatMap { service in

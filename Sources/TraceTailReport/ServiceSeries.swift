@@ -27,11 +27,11 @@ struct ServiceSeries {
     static func build(metrics: [MetricPoint], spans: [Span]) -> [ServiceSeries] {
         var rate: [String: [Phase?: [Point]]] = [:]
         var p95: [String: [Phase?: [Point]]] = [:]
-        for m in metrics where m.name == "cta.error_rate" || m.name == "cta.latency_ms" {
-            guard let service = m.tags["service"] else { continue }
-            let phase = m.tags["phase"].flatMap(Phase.init(rawValue:))
+        for m in metrics where m.name == MetricName.errorRate || m.name == MetricName.latency {
+            guard let service = m.tags[TagKey.service] else { continue }
+            let phase = m.tags[TagKey.phase].flatMap(Phase.init(rawValue:))
             let point = Point(time: m.timestamp, value: m.value)
-            if m.name == "cta.error_rate" {
+            if m.name == MetricName.errorRate {
                 rate[service, default: [:]][phase, default: []].append(point)
             } else {
                 p95[service, default: [:]][phase, default: []].append(point)

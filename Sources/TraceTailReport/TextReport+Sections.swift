@@ -159,9 +159,9 @@ extension TextReport {
 
     private static func timelineColor(_ name: String, _ style: ANSIStyle) -> (String) -> String {
         switch name {
-        case "incident_detected", "fix_rollback": style.red
-        case "incident_resolved", "fix_promoted": style.green
-        case "phase_changed": style.yellow
+        case EventName.incidentDetected, CTAEventType.fixRollback.rawValue: style.red
+        case EventName.incidentResolved, CTAEventType.fixPromoted.rawValue: style.green
+        case EventName.phaseChanged: style.yellow
         case "patch_applied": style.cyan
         default: { $0 }
         }

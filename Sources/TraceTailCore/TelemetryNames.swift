@@ -17,6 +17,8 @@ public enum MetricName {
     public static let incidents = "cta.incidents.detected"
     /// Gauge: MTTR in seconds; tags `service`, `method`, `run_id`.
     public static let mttr = "cta.mttr_seconds"
+    /// Every before/after improvement gauge starts with this.
+    public static let improvementPrefix = "cta.improvement."
     public static let improvementErrorRate = "cta.improvement.error_rate"
     public static let improvementErrorRatePct = "cta.improvement.error_rate_pct"
     public static let improvementLatency = "cta.improvement.latency_ms"
@@ -41,4 +43,26 @@ public enum EventName {
     public static let phaseChanged = "phase_changed"
     /// `source` tag of the incident events TraceTail itself detects (CTA events carry their own).
     public static let incidentSource = "tracetail"
+}
+
+/// Tag keys of metrics and events (DESIGN §4). Tag values are strings.
+public enum TagKey {
+    public static let service = "service"
+    public static let phase = "phase"
+    public static let runID = "run_id"
+    public static let method = "method"
+    public static let incidentType = "incident_type"
+    public static let status = "status"
+    /// Who produced an event: `tracetail` for incidents it detected, the agent's own otherwise.
+    public static let source = "source"
+    public static let adapter = "adapter"
+    public static let mttrSeconds = "mttr_seconds"
+}
+
+/// The span names of DESIGN §3.
+public enum SpanName {
+    /// A request span (one service's part of a request).
+    public static let request = "openstack.request"
+    /// A per-line child span (`span_per_event`, late lines).
+    public static let logEvent = "log_event"
 }
