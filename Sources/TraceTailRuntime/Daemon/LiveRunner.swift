@@ -24,7 +24,8 @@ public struct LiveRunner {
     public private(set) var linesProcessed = 0
     /// Files whose parser could not be made (no rule for their format), by path: their lines
     /// are counted and skipped.
-    public private(set) var unparseableFiles: [String: String] = [:]
+    /// Keyed by source id (recycled with the tailer's), so it stays bounded by the live files.
+    public private(set) var unparseableFiles: [SourceID: (fileName: String, error: String)] = [:]
     public private(set) var skippedLines = 0
     /// Parsed lines waiting for the other files to catch up, per file, in file order.
     private var pending: [SourceID: Deque<Held>] = [:]
@@ -179,7 +180,9 @@ public struct LiveRunner {
     private mutating func hold(_ batch: TailedLines) {
         let id = batch.source
         // A source id the tailer recycled for another file gets a parser of its own.
-        if parsers[id] == nil || sources[id]?.fileName != batch.fileName, unparseableFiles[batch.path] == nil {
+        if parsers[id] == nil || sources[id]?.fileName != batch.fileName,
+            unparseableFiles[id]?.fileName != batch.fileName
+        {
             makeParser(for: batch)
         }
         guard parsers[id] != nil else {
@@ -217,9 +220,11 @@ public struct LiveRunner {
                 source: batch.source, path: batch.path, format: format, patterns: patterns,
                 maxLineBytes: configuration.maxLineBytes, zone: zone)
         } catch {
-            unparseableFiles[batch.path] = "\(error)"
+            parsers[batch.source] = nil
+            unparseableFiles[batch.source] = (batch.fileName, "\(batch.path): \(error)")
             return
         }
+        unparseableFiles[batch.source] = nil
         let record = Checkpoint.SourceRecord(
             id: batch.source.rawValue, fileName: batch.fileName, service: settings?.service, path: batch.path)
         if sources[batch.source] != record {

@@ -173,6 +173,7 @@ public final class TailService: Service, Sendable {
         let files = runner.tailer.files.map { report in
             DaemonStatus.File(report: report, linesPerSecond: rates.rate(for: report, now: now))
         }
+        rates.forget(allBut: runner.tailer.files)
         let parse = runner.parseCounters
         var unmatched: [String: Int] = [:]
         for reason in UnmatchedReason.allCases where parse.unmatched(reason) > 0 {
@@ -210,6 +211,12 @@ struct RateTracker {
         defer { last[key] = (report.linesRead, now) }
         guard let previous = last[key], now > previous.at else { return 0 }
         return Double(report.linesRead - previous.lines) / (Double(now - previous.at) / 1e9)
+    }
+
+    /// Drops files no longer followed, so the table stays as small as the set of live files.
+    mutating func forget(allBut files: [FileReport]) {
+        let live = Set(files.map { "\($0.device):\($0.inode)" })
+        last = last.filter { live.contains($0.key) }
     }
 }
 
