@@ -1,5 +1,6 @@
 import LogTailer
 import Testing
+import TraceTailCore
 
 /// Random sequences of writes, partial writes, rename rotation, copytruncate (with and without
 /// O_APPEND), truncation, deletion, restarts and polls against the tailer on the fake file system.

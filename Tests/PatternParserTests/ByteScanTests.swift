@@ -28,7 +28,7 @@ import TraceTailCore
     }
 
     @Test func uuidMatchesItsTextForm() {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let digits = Array("0123456789abcdefABCDEF".utf8)
         for _ in 0..<2_000 {
             var text: [UInt8] = []
@@ -45,18 +45,5 @@ import TraceTailCore
         #expect(bad.withUnsafeBytes { ByteScan.uuid($0, 0..<36) } == nil)
         let noDash = Array("dd237280-5bc8-41cb-a035x26c8e64d49fc".utf8)
         #expect(noDash.withUnsafeBytes { ByteScan.uuid($0, 0..<36) } == nil)
-    }
-}
-
-/// SplitMix64: deterministic test input.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

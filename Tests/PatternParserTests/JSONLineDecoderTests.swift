@@ -301,7 +301,7 @@ struct JSONLineDecoderTests {
         let seed = Array(
             #"{"LineId":1001,"timestamp":"2026-11-27T10:00:05.250Z","Level":"INFO","Component":"nova.compute.manager","latency_ms":250,"status":200,"trace_id":1234567890,"span_id":1234567891,"context":{"request_id":"req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab"}}"#
                 .utf8)
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         var matched = 0
         for i in 0..<2000 {
             var line = seed

@@ -187,7 +187,7 @@ struct JSONValueTests {
         let seed = Array(
             #"{"LineId":1001,"Level":"INFO","msg":"a\"b\u00e9\ud83d\ude00","n":[1.5e3,-0,true,null],"o":{"k":{}}}"#
                 .utf8)
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         var accepted = 0
         for _ in 0..<3000 {
             var line = seed
@@ -208,17 +208,5 @@ struct JSONValueTests {
             }
         }
         #expect(accepted > 0 && accepted < 3000)
-    }
-}
-
-/// A tiny deterministic PRNG for fuzz-style tests.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

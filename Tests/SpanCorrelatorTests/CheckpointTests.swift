@@ -56,7 +56,7 @@ private func drive(
 /// spans, tracebacks (pid continuations and untimed lines), id-less request lines, explicit
 /// trace context, HTTP errors and an infinite latency.
 private func generatedStream(seed: UInt64, count: Int) -> [LogEvent] {
-    var rng = SplitMix(seed)
+    var rng = SplitMix64(seed: seed)
     var lines: [Line] = []
     var clock: Int64 = 0  // milliseconds after 00:00
     func stamp(_ ms: Int64) -> String {
@@ -199,17 +199,4 @@ func aRestoredCorrelatorContinuesAGeneratedStreamExactly(seed: UInt64) throws {
     #expect(back.extra.map(\.name) == ["microversion"])
     #expect(back.text(back.extra.first?.range) == event.text(event.extra.first?.range))
     #expect(back.timestamp == event.timestamp && back.lineID == 7 && back.matchedRule == "test")
-}
-
-/// SplitMix64: a small seeded generator, so streams are the same on every machine.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
 }

@@ -2,19 +2,6 @@ import SpanCorrelator
 import Testing
 import TraceTailCore
 
-/// SplitMix64: a tiny seeded generator, so every run shuffles the same way.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 /// A busy ten minutes over six files: nova boots with glance/neutron children, requests with
 /// tracebacks, id-less metadata calls and noise, and lines that come back after their span
 /// went idle (late), cross the idle boundary by a hair, or bridge a near-idle gap.
@@ -22,7 +9,7 @@ enum Workload {
     static let sources: [SourceID: SpanCorrelator.Source] = NovaBoot.sources
 
     static func lines(seed: UInt64) -> [Line] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var perSource: [UInt32: [Line]] = [:]
         var nextID: [UInt32: Int] = [:]
         func add(_ source: UInt32, _ ms: Int, _ build: (inout Line) -> Void) {
@@ -136,7 +123,7 @@ enum Workload {
 /// Arrival order: each line is delayed by up to `lateness` (continuation lines travel with
 /// the line before them in their file), then all files are interleaved by arrival.
 func shuffled(_ lines: [Line], lateness: Int64, seed: UInt64) -> [Line] {
-    var rng = SeededRandom(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var keyed: [(key: Int64, index: Int, line: Line)] = []
     var previousKey: [UInt32: Int64] = [:]
     for (index, line) in lines.enumerated() {

@@ -26,6 +26,18 @@ import TraceTailRuntime
         return c
     }
 
+    /// Follows `*.log` (format detected) and `*.jsonl` (CTA events) of `directory` from their start.
+    static func directoryConfiguration(_ directory: String) -> TraceTailConfiguration {
+        var configuration = TraceTailConfiguration()
+        var logs = TraceTailConfiguration.Source(path: directory + "/*.log")
+        logs.startAt = .beginning
+        var events = TraceTailConfiguration.Source(path: directory + "/*.jsonl")
+        events.startAt = .beginning
+        events.format = .ctaEvents
+        configuration.sources = [logs, events]
+        return configuration
+    }
+
     static let wall = EventTime(nanoseconds: 1_796_287_380_000_000_000)  // 2026-12-03 08:43 UTC
 
     @Test func quietLogsCloseSpansWithTheWallClock() throws {
@@ -54,13 +66,7 @@ import TraceTailRuntime
             fs.write(
                 "/samples/" + name, Array(try Data(contentsOf: URL(fileURLWithPath: Repo.path("samples/" + name)))))
         }
-        var configuration = TraceTailConfiguration()
-        var logs = TraceTailConfiguration.Source(path: "/samples/*.log")
-        logs.startAt = .beginning
-        var events = TraceTailConfiguration.Source(path: "/samples/*.jsonl")
-        events.startAt = .beginning
-        events.format = .ctaEvents
-        configuration.sources = [logs, events]
+        let configuration = Self.directoryConfiguration("/samples")
 
         var replayed: [OutputRecord] = []
         let engine = try ReplayEngine(
@@ -115,13 +121,7 @@ import TraceTailRuntime
                 chunks[i].append(("/logs/" + name, piece))
             }
         }
-        var configuration = TraceTailConfiguration()
-        var logs = TraceTailConfiguration.Source(path: "/logs/*.log")
-        logs.startAt = .beginning
-        var events = TraceTailConfiguration.Source(path: "/logs/*.jsonl")
-        events.startAt = .beginning
-        events.format = .ctaEvents
-        configuration.sources = [logs, events]
+        let configuration = Self.directoryConfiguration("/logs")
         let patterns = try Repo.patterns()
         let quiet = EventTime(nanoseconds: 0)  // the wall clock plays no part here
 

@@ -1,11 +1,10 @@
-import TraceTailCore
-
-/// The simulator's own pseudo-random generator (SplitMix64, Steele/Lea/Flood 2014).
+/// The seeded pseudo-random generator of the simulator and of the randomized tests (SplitMix64,
+/// Steele/Lea/Flood 2014).
 ///
 /// Output must be identical byte for byte for a seed on every platform and Swift version, so
 /// nothing here goes through the standard library's `random(in:using:)` (whose algorithm is not
 /// promised) or libm (whose last bit may differ): only integer and basic IEEE arithmetic.
-public struct SplitMix64: Sendable, Equatable {
+public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     private var state: UInt64
 
     /// A generator whose whole future is fixed by `seed`.
