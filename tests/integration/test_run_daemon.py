@@ -287,3 +287,13 @@ def test_sighup_reloads_the_config_and_keeps_the_old_one_when_invalid(daemon_fac
     assert d.stop() == 0
     ids = collections.Counter(d.ids())
     assert [i for i, c in ids.items() if c > 1] == []
+
+
+def test_unusable_state_dir_refuses_to_start(daemon_factory):
+    d = daemon_factory()
+    blocker = d.workdir / "not-a-dir"
+    blocker.write_text("a file where the state directory should be\n")
+    d.config.write_text(d.config.read_text().replace(f"state_dir: {d.workdir}/state", f"state_dir: {blocker}/state"))
+    r = subprocess.run([BIN, "run", "--config", str(d.config)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2
+    assert "state_dir" in r.stderr and str(blocker) in r.stderr

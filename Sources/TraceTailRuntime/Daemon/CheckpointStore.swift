@@ -22,6 +22,23 @@ public struct CheckpointStore: Sendable {
     /// A store in `directory` (created on first save).
     public init(directory: String) { self.directory = directory }
 
+    /// Creates the state directory when missing and checks that checkpoints can be written
+    /// there, so a daemon that could never checkpoint refuses to start instead of running on.
+    /// - Throws: `CheckpointError` naming the directory.
+    public func prepare() throws(CheckpointError) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw CheckpointError(
+                path: directory, message: "cannot create the state directory: \(error.localizedDescription)")
+        }
+        guard access(directory, W_OK | X_OK) == 0 else {
+            throw CheckpointError(
+                path: directory, message: "state directory not writable: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// The stored checkpoint, or nil when there is none yet.
     /// - Throws: `CheckpointError` when the file exists but cannot be read or decoded, or was
     ///   written by a newer, incompatible version.

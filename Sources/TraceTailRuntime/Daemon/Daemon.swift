@@ -32,6 +32,11 @@ public enum Daemon {
         let store = CheckpointStore(directory: configuration.stateDir)
         let checkpoint: Checkpoint?
         do {
+            try store.prepare()
+        } catch {
+            throw StartError(description: "state_dir: \(error.description)", isConfiguration: true)
+        }
+        do {
             checkpoint = try store.load()
         } catch {
             throw StartError(description: error.description, isConfiguration: false)
