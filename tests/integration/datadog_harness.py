@@ -795,11 +795,15 @@ def _api_client():
     return _API_CLIENT
 
 
-def model_problems(obj, path="$", allow_unknown_fields=False, expected=None) -> List[str]:
+def model_problems(
+    obj, path="$", allow_unknown_fields=False, expected=None, allow_deprecated=True
+) -> List[str]:
     """What the client's lenient deserialisation let through: parts that matched no schema
     (`UnparsedObject`, an enum value not allowed, a oneOf that matched none or several) and, unless
     `allow_unknown_fields`, keys the model does not know (the client keeps them as additional
-    properties; a typo such as `"metrc"` would otherwise pass)."""
+    properties; a typo such as `"metrc"` would otherwise pass); unless `allow_deprecated`, fields
+    the API marks **Deprecated**."""
+    kw = dict(allow_unknown_fields=allow_unknown_fields, allow_deprecated=allow_deprecated)
     from datadog_api_client.model_utils import ModelComposed, ModelNormal, ModelSimple, UnparsedObject
 
     problems: List[str] = []
@@ -823,24 +827,39 @@ def model_problems(obj, path="$", allow_unknown_fields=False, expected=None) -> 
                             + _explain_one_of(type(obj), raw))
         for inst in instances:
             if not isinstance(inst, UnparsedObject):
-                problems += model_problems(inst, path, allow_unknown_fields)
+                problems += model_problems(inst, path, **kw)
     elif isinstance(obj, ModelNormal):
         known = set(type(obj).attribute_map)
+        deprecated = set() if allow_deprecated else _deprecated_fields(type(obj))
         for key, value in obj._data_store.items():
             name = type(obj).attribute_map.get(key, key)
             if key not in known and not allow_unknown_fields:
                 problems.append(f"{path}.{name}: unknown field of {type(obj).__name__}")
-            problems += model_problems(value, f"{path}.{name}", allow_unknown_fields, _expected(obj, key))
+            if key in deprecated:
+                problems.append(f"{path}.{name}: deprecated field of {type(obj).__name__}")
+            problems += model_problems(value, f"{path}.{name}", expected=_expected(obj, key), **kw)
         if obj._unparsed and not problems:
             problems.append(f"{path}: {type(obj).__name__} did not parse")
     elif isinstance(obj, list):
         inner = expected[0] if isinstance(expected, list) and expected else None
         for i, item in enumerate(obj):
-            problems += model_problems(item, f"{path}[{i}]", allow_unknown_fields, inner)
+            problems += model_problems(item, f"{path}[{i}]", expected=inner, **kw)
     elif isinstance(obj, dict):
         for key, item in obj.items():
-            problems += model_problems(item, f"{path}.{key}", allow_unknown_fields)
+            problems += model_problems(item, f"{path}.{key}", **kw)
     return problems
+
+
+_DEPRECATED: Dict[type, frozenset] = {}
+
+
+def _deprecated_fields(cls) -> frozenset:
+    """The fields a generated model's docstring marks `**Deprecated**` (the API spec's flag)."""
+    if cls not in _DEPRECATED:
+        doc = cls.__init__.__doc__ or ""
+        params = re.findall(r":param (\w+):(.*?)(?=\n\s*:param |\Z)", doc, re.S)
+        _DEPRECATED[cls] = frozenset(name for name, text in params if "**Deprecated**" in text)
+    return _DEPRECATED[cls]
 
 
 def _expected(model, key):
@@ -877,18 +896,18 @@ def _explain_one_of(composed_class, raw) -> str:
     return (" (" + "; ".join(reasons) + ")") if reasons else " (it matches several schemas)"
 
 
-def validate_model(data: Any, model_class, allow_unknown_fields: bool = False):
+def validate_model(data: Any, model_class, allow_unknown_fields: bool = False, allow_deprecated: bool = True):
     """Deserialises `data` (parsed JSON) into `model_class` through the client's own response
     deserialisation (`ApiClient.deserialize`, type checking on) and returns the model; raises
     ModelValidationError with every problem (wrong types, missing required fields, values outside
-    an enum, parts matching no schema, unknown fields)."""
+    an enum, parts matching no schema, unknown fields, and deprecated ones unless allowed)."""
     try:
         obj = _api_client().deserialize(json.dumps(data), (model_class,), True)
     except Exception as e:  # ApiTypeError, ApiValueError, TypeError for missing required args
         raise ModelValidationError(f"{model_class.__name__}: {type(e).__name__}: {e}") from None
     if not isinstance(obj, model_class):
         raise ModelValidationError(f"{model_class.__name__}: got {type(obj).__name__}")
-    problems = model_problems(obj, "$", allow_unknown_fields)
+    problems = model_problems(obj, "$", allow_unknown_fields, allow_deprecated=allow_deprecated)
     if problems:
         raise ModelValidationError(f"{model_class.__name__}: " + "; ".join(problems))
     return obj
