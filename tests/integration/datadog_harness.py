@@ -598,8 +598,8 @@ class TestAgent:
         return f"http://127.0.0.1:{self.otlp_http_port}"
 
     def command(self) -> List[str]:
-        exe = shutil.which("ddapm-test-agent")
-        prefix = [exe] if exe else [sys.executable, "-m", "ddapm_test_agent.agent"]
+        # The interpreter running the tests has the package (the console script may be another's).
+        prefix = [sys.executable, "-c", "from ddapm_test_agent.agent import main; main()"]
         return prefix + [
             "--host", "127.0.0.1",
             "--port", str(self.port),
@@ -1074,8 +1074,7 @@ class FakeDatadogAPI:
     # -- answering ---------------------------------------------------------------------------
     def _handle(self, h: http.server.BaseHTTPRequestHandler):
         path = h.path.split("?", 1)[0]
-        length = int(h.headers.get("Content-Length") or 0)
-        raw = h.rfile.read(length) if length else b""
+        raw = self._read_body(h)
         req = APIRequest(h.command, path, dict(h.headers.items()), raw, None, time=time.time())
         scripted = self._next_scripted(path)
         if scripted is not None:
@@ -1103,6 +1102,23 @@ class FakeDatadogAPI:
         else:
             body = {"errors": [reason]}
         self._answer(h, status, json.dumps(body).encode(), {}, self.delay)
+
+    @staticmethod
+    def _read_body(h) -> bytes:
+        """The request body, by Content-Length or `Transfer-Encoding: chunked` (an HTTP client
+        that streams its body sends it so)."""
+        if "chunked" in (h.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(h.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while h.rfile.readline().strip():  # trailers, then the empty line
+                        pass
+                    return b"".join(chunks)
+                chunks.append(h.rfile.read(size))
+                h.rfile.readline()  # CRLF after the chunk
+        length = int(h.headers.get("Content-Length") or 0)
+        return h.rfile.read(length) if length else b""
 
     def _record(self, req: APIRequest):
         with self._lock:

@@ -435,6 +435,25 @@ def test_fake_api_checks_key_encoding_and_json(api):
     assert api.accepted() == [] and len(api.requests) == 8
 
 
+def test_fake_api_reads_chunked_bodies_and_keeps_the_connection(api):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", api.port, timeout=5)
+    try:
+        for path in sorted(VALID):
+            body = gzip.compress(json.dumps(VALID[path]).encode())
+            pieces = iter([body[:10], body[10:]])
+            headers = {"Content-Type": "application/json", "Content-Encoding": "gzip", "DD-API-KEY": KEY}
+            conn.request("POST", path, body=pieces, headers=headers, encode_chunked=True)
+            r = conn.getresponse()
+            assert r.status == 202, r.read()
+            r.read()
+    finally:
+        conn.close()
+    assert [r.header("Transfer-Encoding") for r in api.requests] == ["chunked"] * 3
+    assert len(api.accepted()) == 3
+
+
 def test_fake_api_scripted_answers_then_back_to_validating(api):
     path = FakeDatadogAPI.SERIES
     api.script(429, headers={"Retry-After": "1"})
