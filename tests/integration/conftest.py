@@ -137,3 +137,38 @@ def daemon_factory(tmp_path):
         if d.proc is not None:
             d.proc.kill()
             d.proc.wait()
+
+
+# Datadog peers (tests/integration/datadog_harness.py) for tests of the Datadog sinks.
+@pytest.fixture
+def dogstatsd():
+    """A DogStatsDListener on 127.0.0.1 UDP (`.port`) and a Unix datagram socket (`.uds_path`)."""
+    import shutil
+    import tempfile
+
+    from datadog_harness import DogStatsDListener
+
+    sock_dir = tempfile.mkdtemp(prefix="dsd-", dir="/tmp")  # AF_UNIX paths must stay short
+    try:
+        with DogStatsDListener(uds_path=os.path.join(sock_dir, "dsd.sock")) as listener:
+            yield listener
+    finally:
+        shutil.rmtree(sock_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def dd_test_agent():
+    """Datadog's ddapm-test-agent on free loopback ports (`.url`, `.port`, `.otlp_http_port`)."""
+    from datadog_harness import TestAgent
+
+    with TestAgent() as agent:
+        yield agent
+
+
+@pytest.fixture
+def fake_datadog_api():
+    """A FakeDatadogAPI on 127.0.0.1 (`.url`, `.api_key`)."""
+    from datadog_harness import FakeDatadogAPI
+
+    with FakeDatadogAPI() as api:
+        yield api

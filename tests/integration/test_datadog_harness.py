@@ -486,3 +486,13 @@ def test_fake_api_slow_answers(api):
     assert post(api, path, VALID[path], timeout=5)[0] == 202
     assert time.monotonic() - t >= 0.4
     api.wait_for_requests(2, timeout=5)
+
+
+def test_conftest_fixtures_start_the_three_peers(dogstatsd, dd_test_agent, fake_datadog_api):
+    send_udp(dogstatsd.port, b"cta.requests:1|g")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as u:
+        u.sendto(b"cta.requests:2|g", dogstatsd.uds_path)
+    dogstatsd.wait_for(lambda l: len(l.metrics_named("cta.requests")) == 2, timeout=10)
+    assert dd_test_agent.info()["endpoints"]
+    status, _, _ = post(fake_datadog_api, FakeDatadogAPI.EVENTS, VALID[FakeDatadogAPI.EVENTS], key=fake_datadog_api.api_key)
+    assert status == 202
