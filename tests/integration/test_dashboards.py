@@ -307,6 +307,11 @@ def test_replay_of_the_samples_emits_the_cta_metrics(samples_records):
     names = {r["name"] for r in samples_records if r["kind"] == "metric"}
     assert {"cta.error_rate", "cta.latency_ms", "cta.mttr_seconds", "cta.incidents.detected"} <= names
     assert all(n.startswith("cta.") for n in names), sorted(names)
+    types = collections.defaultdict(set)
+    for r in samples_records:
+        if r["kind"] == "metric":
+            types[r["name"]].add(r["type"])
+    assert {n: t for n, t in types.items() if len(t) != 1} == {}, "one type per metric name"
 
 
 def test_dashboard_queries_only_what_tracetail_emits(emitted):
