@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
+        // Network sinks: HTTP to the trace agent and the Datadog API, UDP/UDS DogStatsD, gzip.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // libpcre2-8 through pkg-config; Debian: apt-get install libpcre2-dev.
@@ -43,6 +47,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "LogSimulator", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
+        // Datadog's wire formats as pure byte builders: msgpack traces for the trace agent,
+        // DogStatsD datagrams, Datadog API JSON payloads. No I/O; the sinks send what it builds.
+        .target(name: "DatadogWire", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
         // Following files: discovery, identity, rotation, truncation, line framing, positions.
         // Its file-system access goes through the `FileSystem` protocol so tests run it on a fake.
         .target(
@@ -56,7 +63,7 @@ let package = Package(
             name: "TraceTailRuntime",
             dependencies: [
                 "TraceTailCore", "PatternParser", "SpanCorrelator", "PhaseAggregator", "LogSimulator", "LogTailer",
-                "TraceTailReport",
+                "TraceTailReport", "DatadogWire",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,6 +71,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,6 +91,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TraceTailCoreTests", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DatadogWireTests", dependencies: ["DatadogWire", "TraceTailCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogTailerTests", dependencies: ["LogTailer", "TraceTailCore"], swiftSettings: swiftSettings),

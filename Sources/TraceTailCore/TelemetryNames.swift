@@ -29,6 +29,10 @@ public enum MetricName {
     public static let analysisCompleted = "cta.analysis.completed"
     public static let patchesApplied = "cta.patches.applied"
     public static let canaryTests = "cta.canary.tests"
+    /// Gauges of one canary run (`send_canary_metric`'s `error_rate` and `latency_p95`); tags
+    /// `passed`, `run_id`.
+    public static let canaryErrorRate = "cta.canary.error_rate"
+    public static let canaryLatencyP95 = "cta.canary.latency_p95"
     public static let promotions = "cta.promotions.success"
     public static let rollbacks = "cta.rollbacks.count"
     public static let signaturesSaved = "cta.signatures.saved"

@@ -142,29 +142,23 @@ extension Tracetail {
         var config: String?
 
         func run() async throws {
-            var members = ["\"type\":\(JSONWriter.quoted(type))", "\"run_id\":\(JSONWriter.quoted(runID))"]
-            for field in fields {
-                guard let eq = field.firstIndex(of: "="), eq != field.startIndex else {
-                    throw CommandFailure(message: "`\(field)` is not key=value", code: 2)
-                }
-                let key = String(field[..<eq])
-                let value = String(field[field.index(after: eq)...])
-                let json: String
-                if value == "true" || value == "false" || Double(value) != nil {
-                    json = value
-                } else {
-                    json = JSONWriter.quoted(value)
-                }
-                members.append("\(JSONWriter.quoted(key)):\(json)")
+            let extra: String
+            do {
+                extra = try KeyValueJSON.object(fields)
+            } catch {
+                throw CommandFailure(message: error.description, code: 2)
             }
-            try await post("/v1/events", body: "{" + members.joined(separator: ",") + "}", url: url, config: config)
+            // type and run_id stay strings whatever they look like; the fields follow.
+            var body = "{\"type\":\(JSONWriter.quoted(type)),\"run_id\":\(JSONWriter.quoted(runID))"
+            body += extra == "{}" ? "}" : "," + extra.dropFirst()
+            try await post("/v1/events", body: body, url: url, config: config)
             print("event \(type) for \(runID) accepted")
         }
     }
 }
 
 /// Posts `body`; a 400's message and an absent daemon are failures with exit 1.
-private func post(_ path: String, body: String, url: String?, config: String?) async throws {
+func post(_ path: String, body: String, url: String?, config: String?) async throws {
     let base = try ControlClient.baseURL(url, config: config)
     guard
         let answer = try await ControlClient.send(

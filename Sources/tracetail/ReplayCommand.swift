@@ -78,26 +78,35 @@ extension Tracetail {
             } catch {
                 throw CommandFailure(message: error.description, code: 1)
             }
+            let export = try ReplayExport(configuration: configuration)
             let isTerminal = isatty(2) == 1
             let bar = ProgressBar(enabled: isTerminal && !noProgress)
             do {
                 switch output {
                 case .jsonl:
                     let stream = try OutputStream.open(path: out ?? "-")
-                    let result = try engine.run(emit: { try stream.writeLine($0.jsonLine) }, progress: bar.update)
+                    let result = try engine.run(
+                        emit: {
+                            export.take($0)
+                            try stream.writeLine($0.jsonLine)
+                        }, progress: bar.update)
                     try stream.flush()
                     bar.finish()
                     // The records carry no counters; bad CTA lines are reported here, once each.
                     for problem in result.totals.ctaEventProblems { printError("tracetail: warning: \(problem)") }
                 case .none:
-                    let result = try engine.run(emit: { _ in }, progress: bar.update)
+                    let result = try engine.run(emit: export.take, progress: bar.update)
                     bar.finish()
                     let stream = try OutputStream.open(path: out ?? "-", truncate: true)
                     try stream.write(TextReport.renderTotals(result.totals))
                     try stream.flush()
                 case .text, .html:
                     var records: [OutputRecord] = []
-                    let result = try engine.run(emit: { records.append($0.forReport) }, progress: bar.update)
+                    let result = try engine.run(
+                        emit: {
+                            export.take($0)
+                            records.append($0.forReport)
+                        }, progress: bar.update)
                     bar.finish()
                     let text: String
                     if output == .html {
@@ -110,6 +119,9 @@ extension Tracetail {
                     try stream.write(text)
                     try stream.flush()
                     if let out, output == .html { printError("wrote \(out)") }
+                }
+                if !export.finish() {
+                    throw CommandFailure(message: "some records did not reach their sink (see above)", code: 1)
                 }
             } catch let e as ReplayError {
                 throw CommandFailure(message: e.description, code: 1)

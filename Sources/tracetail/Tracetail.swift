@@ -1,4 +1,5 @@
 import ArgumentParser
+import TraceTailCore
 import TraceTailRuntime
 
 #if canImport(Glibc)
@@ -11,9 +12,10 @@ struct Tracetail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracetail",
         abstract: "Follow OpenStack logs, stitch request traces, export spans and phase-tagged gauges.",
+        version: TraceTailVersion.current,
         subcommands: [
             Run.self, Replay.self, Parse.self, Patterns.self, Status.self, PhaseCommand.self, EventCommand.self,
-            Simulate.self, Bench.self,
+            Send.self, Enabled.self, Simulate.self, Bench.self,
         ]
     )
 

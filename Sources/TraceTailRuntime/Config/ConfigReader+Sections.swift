@@ -9,11 +9,16 @@ extension ConfigReader {
     ]
     static let sinkTypes: [String: [String]] = [
         "jsonl": ["path"],
-        "datadog_agent": ["host", "trace_port", "dogstatsd_port", "dogstatsd_socket"],
-        "datadog_api": ["site", "api_key"],
+        "datadog_agent": [
+            "host", "trace_port", "dogstatsd_port", "dogstatsd_socket", "env", "service", "version",
+        ] + exportKeys,
+        "datadog_api": ["site", "api_key", "endpoint", "hostname", "env", "version"] + exportKeys,
         "otlp_http": ["endpoint", "headers"],
         "prometheus": ["listen"],
     ]
+
+    /// Keys every network sink takes (queue and delivery limits).
+    static let exportKeys = ["queue_size", "timeout", "flush_timeout", "flush_interval", "max_attempts"]
 
     mutating func read(_ root: Node, into c: inout TraceTailConfiguration) {
         for (key, value) in entries(root, "", allowed: Self.topKeys) {
@@ -227,6 +232,16 @@ extension ConfigReader {
             }
         case "listen":
             return listenAddressIsValid(value, node: node, path: path)
+        case "queue_size", "max_attempts":
+            guard let n = Int(value), n >= 1, n <= 10_000_000 else {
+                problem(node, path, "`\(value)` is not a whole number from 1 to 10000000")
+                return false
+            }
+        case "timeout", "flush_timeout", "flush_interval":
+            guard let d = EventDuration(parsing: value), d.nanoseconds > 0 else {
+                problem(node, path, "`\(value)` is not a positive duration (e.g. 500ms, 10s, 1m)")
+                return false
+            }
         case "endpoint":
             guard value.hasPrefix("http://") || value.hasPrefix("https://"), value.count > 8 else {
                 problem(node, path, "`\(value)` is not an http:// or https:// URL")

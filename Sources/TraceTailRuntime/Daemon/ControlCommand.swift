@@ -8,4 +8,7 @@ public enum ControlCommand: Sendable {
     case phase(Phase, runID: String)
     /// `POST /v1/events`: a CTA workflow event, as if read from a CTA event file.
     case event(CTAEvent)
+    /// `POST /v1/send/{call}`: records of a seed call, sent to the sinks as they are (they are
+    /// the agent's own measurements, not derived from logs).
+    case emit([OutputRecord])
 }

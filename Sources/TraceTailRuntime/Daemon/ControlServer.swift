@@ -68,6 +68,28 @@ public enum ControlServer {
             case .failure(let problem): return badRequest(problem.message)
             }
         }
+        router.post("/v1/send/{call}") { request, context -> Response in
+            if let denied = authorize(request, token: token) { return denied }
+            let call = context.parameters.get("call") ?? ""
+            let body = try await request.body.collect(upTo: 1024 * 1024)
+            switch SeedCall.decode(name: call, body: Array(body.readableBytesView)) {
+            case .success(let seedCall):
+                let records = seedCall.records(at: Clock.wallTime())
+                inbox.post(.emit(records))
+                return json(.accepted, "{\"accepted\":true,\"records\":\(records.count)}")
+            case .failure(let problem): return badRequest(problem.message)
+            }
+        }
+        // The seed's `is_enabled()` (true when metrics can leave: here, a network sink is
+        // configured), with whether every sink is healthy now.
+        router.get("/v1/enabled") { request, _ -> Response in
+            if let denied = authorize(request, token: token) { return denied }
+            guard let status = board.latest else { return json(.serviceUnavailable, #"{"error":"starting"}"#) }
+            let enabled = status.configured.sinks.contains { $0 != "jsonl" }
+            let healthy = status.sinks.allSatisfy(\.healthy)
+            let names = status.sinks.map { JSONWriter.quoted($0.type) }.joined(separator: ",")
+            return json(.ok, "{\"enabled\":\(enabled),\"healthy\":\(healthy),\"sinks\":[\(names)]}")
+        }
         return router
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PatternParser
 import ServiceLifecycle
@@ -41,13 +42,22 @@ public enum Daemon {
         } catch {
             throw StartError(description: error.description, isConfiguration: false)
         }
-        let jsonl = configuration.sinks.filter { $0.type == "jsonl" }
-        let others = configuration.sinks.filter { $0.type != "jsonl" }.map(\.type)
-        if !others.isEmpty {
-            logger.warning(
-                "sinks not yet supported by run are ignored", metadata: ["sinks": "\(others.joined(separator: ","))"])
+        let exporters: ExporterSet
+        do {
+            exporters = try ExporterSet.make(
+                configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+        } catch {
+            throw StartError(description: error.description, isConfiguration: true)
         }
-        let sinkPath = jsonl.first?.settings["path"] ?? "-"
+        if !exporters.unsupported.isEmpty {
+            logger.warning(
+                "sinks not supported by this version are ignored",
+                metadata: ["sinks": "\(exporters.unsupported.joined(separator: ","))"])
+        }
+        // With no sink configured, records go to stdout as jsonl; with only network sinks, the
+        // jsonl service still runs (it writes the checkpoints) but writes no records.
+        let jsonl = configuration.sinks.filter { $0.type == "jsonl" }
+        let sinkPath: String? = jsonl.first?.settings["path"] ?? (configuration.sinks.isEmpty ? "-" : nil)
         let sink = JSONLinesSink(path: sinkPath, store: store, logger: logger)
         let inbox = ControlInbox()
         let board = StatusBoard()
@@ -55,7 +65,8 @@ public enum Daemon {
             setup: .init(
                 configuration: configuration, configFile: configFile, patterns: patterns, paths: paths,
                 checkpoint: checkpoint),
-            sink: sink, inbox: inbox, board: board, logger: logger, reloadConfiguration: reloadConfiguration)
+            sink: sink, exporters: exporters, inbox: inbox, board: board, logger: logger,
+            reloadConfiguration: reloadConfiguration)
         let control = ControlServer.makeApplication(
             host: bind.host, port: bind.port, inbox: inbox, board: board, token: configuration.controlToken,
             logger: logger)
@@ -63,6 +74,7 @@ public enum Daemon {
             configuration: .init(
                 services: [
                     .init(service: sink),
+                    .init(service: ExportService(exporters: exporters)),
                     .init(service: control),
                     .init(service: tail, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],

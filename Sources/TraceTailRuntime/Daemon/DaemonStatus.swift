@@ -36,6 +36,39 @@ public struct DaemonStatus: Codable, Sendable {
         public var queueBatches: Int
         public var errors: Int
         public var lastError: String?
+        /// Network sinks only: what was queued, sent, retried and dropped.
+        public var delivery: Delivery?
+
+        public init(
+            type: String, target: String, healthy: Bool, recordsWritten: Int, queueBatches: Int, errors: Int,
+            lastError: String?, delivery: Delivery? = nil
+        ) {
+            self.type = type
+            self.target = target
+            self.healthy = healthy
+            self.recordsWritten = recordsWritten
+            self.queueBatches = queueBatches
+            self.errors = errors
+            self.lastError = lastError
+            self.delivery = delivery
+        }
+
+        /// A network sink's counters (records unless named otherwise).
+        public struct Delivery: Codable, Sendable, Equatable {
+            public var accepted: Int
+            public var queued: Int
+            public var delivered: Int
+            /// Requests or datagrams that got through.
+            public var payloads: Int
+            public var retries: Int
+            /// Oldest records dropped because the queue was full (peer slow or down).
+            public var droppedQueueFull: Int
+            /// Records refused for good (4xx), out of attempts, or left at the shutdown deadline.
+            public var droppedUndeliverable: Int
+            /// Records that could not be encoded (non-finite values, oversized datagrams).
+            public var unencodable: Int
+            public var lastErrorAt: Int64?
+        }
     }
 
     /// The checkpoint's freshness.

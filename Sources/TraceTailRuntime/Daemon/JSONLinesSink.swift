@@ -13,7 +13,8 @@ public final class JSONLinesSink: Service, Sendable {
     /// The batches the pipeline hands over (one in flight: slow output holds the pipeline back
     /// rather than growing a queue without bound).
     public let channel = AsyncChannel<SinkBatch>()
-    let path: String
+    /// Where records go; nil when only network sinks are configured (checkpoints still are).
+    let path: String?
     let store: CheckpointStore
     let logger: Logger
     private let state = Mutex(Health())
@@ -30,8 +31,8 @@ public final class JSONLinesSink: Service, Sendable {
         var pending = 0
     }
 
-    /// A sink writing to `path` (`-` = stdout) and checkpoints to `store`.
-    public init(path: String, store: CheckpointStore, logger: Logger) {
+    /// A sink writing to `path` (`-` = stdout; nil = no records) and checkpoints to `store`.
+    public init(path: String?, store: CheckpointStore, logger: Logger) {
         self.path = path
         self.store = store
         self.logger = logger
@@ -47,11 +48,12 @@ public final class JSONLinesSink: Service, Sendable {
     public func finish() { channel.finish() }
 
     public func run() async throws {
-        let stream: OutputStream
+        let stream: OutputStream?
         do {
-            stream = try OutputStream.open(path: path)
+            stream = try path.map { try OutputStream.open(path: $0) }
         } catch {
-            logger.critical("cannot open jsonl sink", metadata: ["sink.path": "\(path)", "error": "\(error)"])
+            logger.critical(
+                "cannot open jsonl sink", metadata: ["sink.path": "\(path ?? "none")", "error": "\(error)"])
             throw error
         }
         // Checkpoints are encoded and saved by a task of their own, so a large state never
@@ -69,6 +71,7 @@ public final class JSONLinesSink: Service, Sendable {
                 switch batch {
                 case .records(let records):
                     do {
+                        guard let stream else { break }
                         for record in records { try stream.writeLine(record.jsonLine) }
                         try stream.flush()
                         state.withLock { $0.written += records.count }
@@ -78,13 +81,14 @@ public final class JSONLinesSink: Service, Sendable {
                             $0.lastError = "\(error)"
                         }
                         logger.error(
-                            "jsonl sink write failed", metadata: ["sink.path": "\(path)", "error": "\(error)"])
+                            "jsonl sink write failed",
+                            metadata: ["sink.path": "\(path ?? "none")", "error": "\(error)"])
                     }
                 case .checkpoint(let checkpoint):
                     // Everything before the checkpoint is durable before it may be saved.
                     do {
-                        try stream.flush()
-                        stream.sync()
+                        try stream?.flush()
+                        stream?.sync()
                         handOver.yield(checkpoint)
                     } catch {
                         state.withLock {
@@ -98,8 +102,8 @@ public final class JSONLinesSink: Service, Sendable {
             // The last checkpoint handed over (the final one at shutdown) is saved before return.
             handOver.finish()
         }
-        try? stream.flush()
-        logger.debug("jsonl sink drained", metadata: ["sink.path": "\(path)"])
+        try? stream?.flush()
+        logger.debug("jsonl sink drained", metadata: ["sink.path": "\(path ?? "none")"])
         // The channel ends when the tail service has stopped, which can be before the group
         // reaches this service in shutdown order; returning then would count as a failure.
         try? await gracefulShutdown()
@@ -132,7 +136,8 @@ public final class JSONLinesSink: Service, Sendable {
     public var status: DaemonStatus.Sink {
         state.withLock { h in
             DaemonStatus.Sink(
-                type: "jsonl", target: path, healthy: h.lastError == nil, recordsWritten: h.written,
+                type: "jsonl", target: path ?? "(checkpoints only)", healthy: h.lastError == nil,
+                recordsWritten: h.written,
                 queueBatches: max(0, h.pending), errors: h.errors, lastError: h.lastError)
         }
     }

@@ -144,6 +144,8 @@ public struct LiveRunner {
             pipeline.setPhase(phase, runID: runID, at: now, source: "control_api", into: &output)
         case .event(let event):
             pipeline.consume(.cta(event), into: &output)
+        case .emit(let records):
+            output += records
         }
     }
 

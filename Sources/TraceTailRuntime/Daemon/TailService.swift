@@ -41,6 +41,8 @@ public final class TailService: Service, Sendable {
 
     let setup: Setup
     let sink: JSONLinesSink
+    /// The network sinks; offered records without waiting (a full queue drops its oldest).
+    let exporters: ExporterSet
     let inbox: ControlInbox
     let board: StatusBoard
     let logger: Logger
@@ -52,11 +54,13 @@ public final class TailService: Service, Sendable {
     private let datadogKeyPresent: Bool
 
     public init(
-        setup: Setup, sink: JSONLinesSink, inbox: ControlInbox, board: StatusBoard, logger: Logger,
+        setup: Setup, sink: JSONLinesSink, exporters: ExporterSet = .none, inbox: ControlInbox, board: StatusBoard,
+        logger: Logger,
         reloadConfiguration: @escaping @Sendable () throws -> TraceTailConfiguration
     ) {
         self.setup = setup
         self.sink = sink
+        self.exporters = exporters
         self.inbox = inbox
         self.board = board
         self.logger = logger
@@ -117,7 +121,10 @@ public final class TailService: Service, Sendable {
             let lines = runner.step(
                 monotonic: Clock.monotonicNanoseconds(), wallClock: Clock.wallTime(), into: &output)
             if reload || !commands.isEmpty || lines > 0 || !output.isEmpty { changed = true }
-            if !output.isEmpty { await sink.send(.records(output)) }
+            if !output.isEmpty {
+                exporters.offer(output)
+                await sink.send(.records(output))
+            }
 
             let now = Clock.monotonicNanoseconds()
             // A checkpoint costs time in proportion to the open state (up to `max_open_spans`
@@ -155,6 +162,7 @@ public final class TailService: Service, Sendable {
         for _ in 0..<1_000 {
             let lines = runner.step(monotonic: Clock.monotonicNanoseconds(), wallClock: Clock.wallTime(), into: &output)
             if !output.isEmpty {
+                exporters.offer(output)
                 await sink.send(.records(output))
                 output.removeAll()
             }
@@ -163,6 +171,7 @@ public final class TailService: Service, Sendable {
         await sink.send(.checkpoint(runner.checkpoint(takenAt: Clock.wallNanoseconds())))
         board.publish(status(runner, rates: &rates, configErrors: configErrors, now: Clock.monotonicNanoseconds()))
         sink.finish()
+        exporters.finish()
         logger.info("stopped; final checkpoint handed to the sink", metadata: ["lines": "\(runner.linesProcessed)"])
     }
 
@@ -191,7 +200,7 @@ public final class TailService: Service, Sendable {
                 bufferedLines: runner.pipeline.correlator.bufferedLineCount, spansEmitted: correlation.spansEmitted,
                 lateLines: correlation.late, evictedSpans: correlation.evicted, ctaEvents: runner.pipeline.ctaEvents,
                 ctaProblems: runner.pipeline.ctaProblems),
-            sinks: [sink.status], checkpoint: sink.checkpointStatus(now: Clock.wallNanoseconds()),
+            sinks: [sink.status] + exporters.statuses, checkpoint: sink.checkpointStatus(now: Clock.wallNanoseconds()),
             configured: .init(
                 configFile: setup.configFile, sources: c.sources.map(\.path) + runner.extraPaths,
                 sinks: c.sinks.map(\.type), stateDir: c.stateDir,

@@ -1,0 +1,124 @@
+import CompressNIO
+import DatadogWire
+import Logging
+import NIOCore
+import TraceTailCore
+
+/// The `datadog_api` sink (agentless): gauges and counts to `POST /api/v2/series`,
+/// distributions to `/api/v1/distribution_points`, events to `/api/v1/events`, gzip-compressed,
+/// authenticated by `DD-API-KEY`. Spans need an agent; this sink skips them (counted).
+final class DatadogAPIExporter: RecordExporter {
+    let type = "datadog_api"
+    /// `https://api.datadoghq.com` or the configured `endpoint`.
+    let target: String
+    let apiKey: DatadogAPIKey
+    let host: String?
+    let intervalSeconds: Int64
+    let settings: ExportSettings
+    let logger: Logger
+    private let queue: ExportQueue<OutputRecord>
+    private let stats = DeliveryStats()
+    private let deadline = GiveUpDeadline()
+    private let sender: any HTTPSender
+
+    static let batch = 10_000
+
+    init(
+        baseURL: String, apiKey: DatadogAPIKey, host: String?, intervalSeconds: Int64, settings: ExportSettings,
+        sender: any HTTPSender, logger: Logger
+    ) {
+        self.target = baseURL
+        self.apiKey = apiKey
+        self.host = host
+        self.intervalSeconds = intervalSeconds
+        self.settings = settings
+        self.sender = sender
+        self.logger = logger
+        queue = ExportQueue(capacity: settings.queueSize)
+    }
+
+    func offer(_ records: [OutputRecord], waiting: Bool) {
+        let telemetry = records.filter { if case .span = $0 { false } else { true } }
+        stats.update { $0.accepted += telemetry.count }
+        queue.offer(telemetry, waiting: waiting)
+    }
+
+    func finish(giveUpAfterNanoseconds: Int64) {
+        deadline.set(Clock.monotonicNanoseconds() + giveUpAfterNanoseconds)
+        queue.finish()
+    }
+
+    func run() async {
+        let delivery = HTTPDelivery(
+            sender: sender, policy: settings.retry, timeoutNanoseconds: settings.timeoutNanoseconds, stats: stats,
+            deadline: deadline, logger: logger, label: "datadog_api \(target)",
+            sleep: { try? await Task.sleep(nanoseconds: UInt64(max(0, $0))) }, jitter: { Double.random(in: 0..<1) })
+        while var batch = await queue.take(limit: Self.batch) {
+            if batch.count < Self.batch, !queue.isFinished {
+                try? await Task.sleep(nanoseconds: UInt64(settings.lingerNanoseconds))
+                batch += queue.takeAvailable(limit: Self.batch - batch.count)
+            }
+            for request in requests(for: batch) {
+                await delivery.deliver(request.request, records: request.records)
+            }
+        }
+    }
+
+    struct Planned {
+        var request: OutboundRequest
+        var records: Int
+    }
+
+    /// The requests one batch becomes: series, distribution points, one per event.
+    func requests(for batch: [OutputRecord]) -> [Planned] {
+        var series: [MetricPoint] = []
+        var distributions: [MetricPoint] = []
+        var events: [TelemetryEvent] = []
+        for record in batch {
+            switch record {
+            case .metric(let point) where point.type == .distribution: distributions.append(point)
+            case .metric(let point): series.append(point)
+            case .event(let event): events.append(event)
+            case .span: break
+            }
+        }
+        var planned: [Planned] = []
+        let seriesBodies = DatadogAPIPayloads.series(series, interval: intervalSeconds, host: host)
+        for body in seriesBodies {
+            planned.append(
+                Planned(request: post("/api/v2/series", body), records: series.count / max(1, seriesBodies.count)))
+        }
+        let distributionBodies = DatadogAPIPayloads.distributionPoints(distributions)
+        for body in distributionBodies {
+            planned.append(
+                Planned(
+                    request: post("/api/v1/distribution_points", body),
+                    records: distributions.count / max(1, distributionBodies.count)))
+        }
+        for event in events {
+            planned.append(
+                Planned(request: post("/api/v1/events", DatadogAPIPayloads.event(event, host: host)), records: 1))
+        }
+        return planned
+    }
+
+    private func post(_ path: String, _ json: [UInt8]) -> OutboundRequest {
+        var headers = [("Content-Type", "application/json"), ("DD-API-KEY", apiKey.value)]
+        var body = json
+        // The API takes gzip and counts its 500 KB limit compressed; a body that cannot be
+        // compressed (never expected) goes as it is.
+        var buffer = ByteBuffer(bytes: json)
+        if let compressed = try? buffer.compress(with: .gzip()) {
+            body = Array(compressed.readableBytesView)
+            headers.append(("Content-Encoding", "gzip"))
+        }
+        return OutboundRequest(method: "POST", url: target + path, headers: headers, body: body)
+    }
+
+    var statuses: [DaemonStatus.Sink] {
+        [
+            DaemonStatus.Sink(
+                type: type, target: target, queue: queue.count, dropped: queue.dropped, stats: stats.snapshot)
+        ]
+    }
+}

@@ -1,0 +1,154 @@
+import DatadogWire
+import Logging
+import TraceTailCore
+
+/// The `datadog_agent` sink: spans to the trace agent (`PUT /v0.4/traces`, msgpack) and
+/// metrics and events to DogStatsD (UDP or a Unix socket), each from its own queue so a slow
+/// trace agent never holds metrics back.
+final class DatadogAgentExporter: RecordExporter {
+    let type = "datadog_agent"
+    let target: String
+    let traceURL: String
+    let statsdTarget: DatagramTarget
+    let settings: ExportSettings
+    let traceOptions: TraceAgentEncoder.Options
+    let statsdOptions: DogStatsDFormatter.Options
+    let logger: Logger
+    private let spans: ExportQueue<Span>
+    private let telemetry: ExportQueue<OutputRecord>
+    private let traceStats = DeliveryStats()
+    private let statsdStats = DeliveryStats()
+    private let deadline = GiveUpDeadline()
+    private let sender: any HTTPSender
+
+    /// Spans per request; payloads are also split by size inside the encoder.
+    static let spanBatch = 5_000
+    static let telemetryBatch = 2_000
+
+    init(
+        traceURL: String, statsd: DatagramTarget, traceOptions: TraceAgentEncoder.Options,
+        statsdOptions: DogStatsDFormatter.Options, settings: ExportSettings, sender: any HTTPSender, logger: Logger
+    ) {
+        self.traceURL = traceURL
+        self.statsdTarget = statsd
+        self.traceOptions = traceOptions
+        self.statsdOptions = statsdOptions
+        self.settings = settings
+        self.sender = sender
+        self.logger = logger
+        self.target = "\(traceURL) + \(statsd)"
+        spans = ExportQueue(capacity: settings.queueSize)
+        telemetry = ExportQueue(capacity: settings.queueSize)
+    }
+
+    func offer(_ records: [OutputRecord], waiting: Bool) {
+        var newSpans: [Span] = []
+        var rest: [OutputRecord] = []
+        for record in records {
+            if case .span(let span) = record { newSpans.append(span) } else { rest.append(record) }
+        }
+        traceStats.update { $0.accepted += newSpans.count }
+        statsdStats.update { $0.accepted += rest.count }
+        spans.offer(newSpans, waiting: waiting)
+        telemetry.offer(rest, waiting: waiting)
+    }
+
+    func finish(giveUpAfterNanoseconds: Int64) {
+        deadline.set(Clock.monotonicNanoseconds() + giveUpAfterNanoseconds)
+        spans.finish()
+        telemetry.finish()
+    }
+
+    func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.sendTraces() }
+            group.addTask { await self.sendTelemetry() }
+        }
+    }
+
+    private func sendTraces() async {
+        let delivery = HTTPDelivery(
+            sender: sender, policy: settings.retry, timeoutNanoseconds: settings.timeoutNanoseconds,
+            stats: traceStats, deadline: deadline, logger: logger, label: "datadog_agent \(traceURL)",
+            sleep: { try? await Task.sleep(nanoseconds: UInt64(max(0, $0))) },
+            jitter: { Double.random(in: 0..<1) })
+        let encoder = TraceAgentEncoder(options: traceOptions)
+        while var batch = await spans.take(limit: Self.spanBatch) {
+            if batch.count < Self.spanBatch, !spans.isFinished {
+                // A short wait lets a burst become one request instead of many.
+                try? await Task.sleep(nanoseconds: UInt64(settings.lingerNanoseconds))
+                batch += spans.takeAvailable(limit: Self.spanBatch - batch.count)
+            }
+            for payload in encoder.encode(batch) {
+                let request = OutboundRequest(
+                    method: "PUT", url: traceURL, headers: encoder.headers(for: payload), body: payload.body)
+                await delivery.deliver(request, records: payload.spanCount)
+            }
+        }
+    }
+
+    private func sendTelemetry() async {
+        let connection = DatagramConnection(target: statsdTarget)
+        let formatter = DogStatsDFormatter(options: statsdOptions)
+        var failing = false
+        while let batch = await telemetry.take(limit: Self.telemetryBatch) {
+            var batcher = DogStatsDBatcher(maxPacketBytes: statsdTarget.maxPacketBytes)
+            var unencodable = 0
+            for record in batch {
+                let line: [UInt8]?
+                switch record {
+                case .metric(let point): line = formatter.line(point)
+                case .event(let event): line = formatter.eventLine(event)
+                case .span: line = nil
+                }
+                if let line { batcher.append(line) } else { unencodable += 1 }
+            }
+            let datagrams = batcher.finish()
+            let oversized = batcher.oversized
+            statsdStats.update { $0.unencodable += unencodable + oversized }
+            for datagram in datagrams {
+                let lines = datagram.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                do {
+                    try await connection.send(datagram)
+                    statsdStats.update {
+                        $0.delivered += lines
+                        $0.payloads += 1
+                        $0.failing = false
+                    }
+                    if failing {
+                        failing = false
+                        logger.info("DogStatsD recovered", metadata: ["sink": "\(statsdTarget)"])
+                    }
+                } catch {
+                    // Datagrams are fire-and-forget, as in every DogStatsD client: a lost one is
+                    // counted, never retried (the agent may be down for minutes).
+                    statsdStats.update {
+                        $0.droppedRecords += lines
+                        $0.failing = true
+                        $0.lastError = "\(error)"
+                        $0.lastErrorAt = Clock.wallNanoseconds()
+                    }
+                    if !failing {
+                        failing = true
+                        logger.warning(
+                            "DogStatsD send failed; counting drops",
+                            metadata: ["sink": "\(statsdTarget)", "error": "\(error)"])
+                    }
+                }
+            }
+        }
+        await connection.close()
+    }
+
+    /// Two rows: traces and DogStatsD fail independently.
+    var statuses: [DaemonStatus.Sink] {
+        [
+            DaemonStatus.Sink(
+                type: "datadog_agent.traces", target: traceURL, queue: spans.count, dropped: spans.dropped,
+                stats: traceStats.snapshot),
+            DaemonStatus.Sink(
+                type: "datadog_agent.dogstatsd", target: statsdTarget.description, queue: telemetry.count,
+                dropped: telemetry.dropped, stats: statsdStats.snapshot),
+        ]
+    }
+}
