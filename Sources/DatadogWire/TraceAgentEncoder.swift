@@ -7,7 +7,7 @@ import TraceTailCore
 /// large for one payload is split into several chunks of the same trace id.
 ///
 /// ```swift
-/// let encoder = TraceAgentEncoder(options: .init(env: "lab", version: "1.2"))
+/// let encoder = TraceAgentEncoder(options: .init(env: "lab", version: "1.2", tracerVersion: TraceTailVersion.current))
 /// for payload in encoder.encode(spans) {
 ///     send(method: "PUT", path: "/v0.4/traces", headers: encoder.headers(for: payload), body: payload.body)
 /// }
@@ -30,10 +30,10 @@ public struct TraceAgentEncoder: Sendable {
         /// 8 MiB.
         public static let defaultMaxPayloadBytes = 8 << 20
 
-        /// Options; everything but the tracer version has a usable default.
+        /// Options; `tracerVersion` is TraceTail's version (`TraceTailVersion.current`).
         public init(
-            env: String? = nil, version: String? = nil, tracerVersion: String = TraceTailVersion.current,
-            language: String = "swift", maxPayloadBytes: Int = defaultMaxPayloadBytes
+            env: String? = nil, version: String? = nil, tracerVersion: String, language: String = "swift",
+            maxPayloadBytes: Int = defaultMaxPayloadBytes
         ) {
             self.env = env
             self.version = version
@@ -51,7 +51,7 @@ public struct TraceAgentEncoder: Sendable {
     public var options: Options
 
     /// An encoder with `options`.
-    public init(options: Options = Options()) { self.options = options }
+    public init(options: Options) { self.options = options }
 
     /// The payloads for `spans`, in order.
     ///

@@ -159,7 +159,9 @@ import TraceTailCore
     }
 
     @Test func sixtyFourBitTraceIDHasNoTid() throws {
-        let payloads = TraceAgentEncoder().encode([Self.span(trace: TraceID(high: 0, low: 0xdead_beef), id: 1)])
+        let payloads = TraceAgentEncoder(options: .init(tracerVersion: "0.9.0")).encode([
+            Self.span(trace: TraceID(high: 0, low: 0xdead_beef), id: 1)
+        ])
         let span = try #require(try Self.chunks(payloads[0]).first?.first)
         #expect(span["trace_id"] == .uint(0xdead_beef))
         #expect(try Self.meta(span)["_dd.p.tid"] == nil)
@@ -171,7 +173,8 @@ import TraceTailCore
         let trace = TraceID(high: 0, low: 5)
         let orphan = Self.span(trace: trace, id: 10, parent: 9)
         let child = Self.span(trace: trace, id: 11, parent: 10)
-        let spans = try #require(try Self.chunks(TraceAgentEncoder().encode([orphan, child])[0]).first)
+        let spans = try #require(
+            try Self.chunks(TraceAgentEncoder(options: .init(tracerVersion: "0.9.0")).encode([orphan, child])[0]).first)
         #expect(try Self.metrics(spans[0]) == ["_sampling_priority_v1": 1, "_dd.top_level": 1])
         #expect(try Self.metrics(spans[1]) == [:])
         #expect(spans[0]["parent_id"] == .uint(9))
@@ -179,7 +182,8 @@ import TraceTailCore
 
     @Test func emptyNamesFallBack() throws {
         let span = Self.span(trace: TraceID(high: 0, low: 1), id: 1, service: "", name: "", resource: "")
-        let decoded = try #require(try Self.chunks(TraceAgentEncoder().encode([span])[0]).first?.first)
+        let decoded = try #require(
+            try Self.chunks(TraceAgentEncoder(options: .init(tracerVersion: "0.9.0")).encode([span])[0]).first?.first)
         // What the agent's normalizer would substitute for a "swift" tracer.
         #expect(decoded["service"] == .string("unnamed-swift-service"))
         #expect(decoded["name"] == .string("unnamed_operation"))
@@ -197,7 +201,8 @@ import TraceTailCore
                 String(repeating: "k", count: 199) + "é": .string("long key"),  // 201 bytes
                 String(repeating: "m", count: 199) + "é": .int(1),
             ])
-        let decoded = try #require(try Self.chunks(TraceAgentEncoder().encode([span])[0]).first?.first)
+        let decoded = try #require(
+            try Self.chunks(TraceAgentEncoder(options: .init(tracerVersion: "0.9.0")).encode([span])[0]).first?.first)
         #expect(decoded["service"] == .string(String(repeating: "ü", count: 50)))  // 100 bytes
         #expect(decoded["name"] == .string("xy" + String(repeating: "€", count: 32)))  // 98: a 33rd would be 101
         #expect(decoded["resource"] == .string("r" + String(repeating: "é", count: 2499)))  // 4999
@@ -216,7 +221,7 @@ import TraceTailCore
             Self.span(trace: a, id: 1), Self.span(trace: b, id: 2), Self.span(trace: a, id: 3, parent: 1),
             Self.span(trace: c, id: 4), Self.span(trace: b, id: 5, parent: 2),
         ]
-        let encoder = TraceAgentEncoder()
+        let encoder = TraceAgentEncoder(options: .init(tracerVersion: "0.9.0"))
         let payloads = encoder.encode(input)
         #expect(payloads.count == 1)
         #expect(payloads[0].traceCount == 3)
@@ -243,6 +248,6 @@ import TraceTailCore
     }
 
     @Test func noSpansNoPayload() {
-        #expect(TraceAgentEncoder().encode([]).isEmpty)
+        #expect(TraceAgentEncoder(options: .init(tracerVersion: "0.9.0")).encode([]).isEmpty)
     }
 }

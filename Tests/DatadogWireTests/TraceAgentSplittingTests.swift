@@ -46,7 +46,8 @@ import TraceTailCore
         input.append(T.span(trace: single, id: 5))
         let maxBytes = 2000
 
-        let payloads = TraceAgentEncoder(options: .init(maxPayloadBytes: maxBytes)).encode(input)
+        let payloads = TraceAgentEncoder(options: .init(tracerVersion: "0.9.0", maxPayloadBytes: maxBytes)).encode(
+            input)
         #expect(payloads.count > 1)
         var seen: [Decoded] = []
         var bigChunks = 0
@@ -77,16 +78,20 @@ import TraceTailCore
     @Test func payloadClosesWhenTheNextChunkWouldNotFit() throws {
         let spans = (1...3).map { T.span(trace: TraceID(high: 0, low: UInt64($0)), id: UInt64($0)) }
         // Same-sized chunks; a lone chunk's payload is its bytes plus the one-byte outer header.
-        let chunkBytes = TraceAgentEncoder().encode([spans[0]])[0].body.count - 1
+        let chunkBytes = TraceAgentEncoder(options: .init(tracerVersion: "0.9.0")).encode([spans[0]])[0].body.count - 1
         for i in 1..<3 {
-            #expect(TraceAgentEncoder().encode([spans[i]])[0].body.count - 1 == chunkBytes)
+            #expect(
+                TraceAgentEncoder(options: .init(tracerVersion: "0.9.0")).encode([spans[i]])[0].body.count - 1
+                    == chunkBytes)
         }
 
-        let two = TraceAgentEncoder(options: .init(maxPayloadBytes: 1 + 2 * chunkBytes)).encode(spans)
+        let two = TraceAgentEncoder(options: .init(tracerVersion: "0.9.0", maxPayloadBytes: 1 + 2 * chunkBytes)).encode(
+            spans)
         #expect(two.map(\.traceCount) == [2, 1])
         #expect(two.map(\.body.count) == [1 + 2 * chunkBytes, 1 + chunkBytes])
 
-        let one = TraceAgentEncoder(options: .init(maxPayloadBytes: 2 * chunkBytes)).encode(spans)
+        let one = TraceAgentEncoder(options: .init(tracerVersion: "0.9.0", maxPayloadBytes: 2 * chunkBytes)).encode(
+            spans)
         #expect(one.map(\.traceCount) == [1, 1, 1])
         let decoded = try one.flatMap { try T.chunks($0).flatMap { try $0.map(Self.decoded) } }
         #expect(decoded == spans.map(Self.expected))
@@ -99,7 +104,7 @@ import TraceTailCore
             T.span(trace: trace, id: 2, parent: 1, attributes: ["blob": .string(String(repeating: "x", count: 2000))]),
             T.span(trace: trace, id: 3, parent: 1),
         ]
-        let payloads = TraceAgentEncoder(options: .init(maxPayloadBytes: 1000)).encode(input)
+        let payloads = TraceAgentEncoder(options: .init(tracerVersion: "0.9.0", maxPayloadBytes: 1000)).encode(input)
         #expect(payloads.map(\.spanCount).reduce(0, +) == 2)
         let ids = try payloads.flatMap { try T.chunks($0).flatMap { $0.compactMap { $0["span_id"]?.uintValue } } }
         #expect(ids == [1, 3])
@@ -122,7 +127,8 @@ import TraceTailCore
             }
         }
         let maxBytes = 1500
-        let payloads = TraceAgentEncoder(options: .init(maxPayloadBytes: maxBytes)).encode(input)
+        let payloads = TraceAgentEncoder(options: .init(tracerVersion: "0.9.0", maxPayloadBytes: maxBytes)).encode(
+            input)
         #expect(payloads.allSatisfy { $0.body.count <= maxBytes })
         let seen = try payloads.flatMap { try T.chunks($0).flatMap { try $0.map(Self.decoded) } }
         #expect(seen.sorted() == input.map(Self.expected).sorted())
