@@ -67,7 +67,9 @@ public final class TailService: Service, Sendable {
         self.reloadConfiguration = reloadConfiguration
         let env = ProcessInfo.processInfo.environment
         datadogSite = env["DATADOG_SITE"] ?? env["DD_SITE"] ?? "datadoghq.com"
-        datadogKeyPresent = (env["DATADOG_API_KEY"] ?? env["DD_API_KEY"]).map { !$0.isEmpty } ?? false
+        datadogKeyPresent =
+            (env["DATADOG_API_KEY"] ?? env["DD_API_KEY"]).map { !$0.isEmpty } ?? false
+            || setup.configuration.sinks.contains { !($0.settings["api_key"] ?? "").isEmpty }
     }
 
     public func run() async throws {

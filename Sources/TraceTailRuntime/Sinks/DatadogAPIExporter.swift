@@ -13,6 +13,8 @@ final class DatadogAPIExporter: RecordExporter {
     let target: String
     let apiKey: DatadogAPIKey
     let host: String?
+    /// `env`/`version` added to every series and event.
+    let tags: [(String, String)]
     let intervalSeconds: Int64
     let settings: ExportSettings
     let logger: Logger
@@ -24,12 +26,14 @@ final class DatadogAPIExporter: RecordExporter {
     static let batch = 10_000
 
     init(
-        baseURL: String, apiKey: DatadogAPIKey, host: String?, intervalSeconds: Int64, settings: ExportSettings,
+        baseURL: String, apiKey: DatadogAPIKey, host: String?, tags: [(String, String)], intervalSeconds: Int64,
+        settings: ExportSettings,
         sender: any HTTPSender, logger: Logger
     ) {
         self.target = baseURL
         self.apiKey = apiKey
         self.host = host
+        self.tags = tags
         self.intervalSeconds = intervalSeconds
         self.settings = settings
         self.sender = sender
@@ -83,21 +87,27 @@ final class DatadogAPIExporter: RecordExporter {
             }
         }
         var planned: [Planned] = []
-        let seriesBodies = DatadogAPIPayloads.series(series, interval: intervalSeconds, host: host)
-        for body in seriesBodies {
-            planned.append(
-                Planned(request: post("/api/v2/series", body), records: series.count / max(1, seriesBodies.count)))
+        // A batch becomes several bodies only past 3 MiB of JSON; the records are then shared
+        // out over its bodies (exactly in total, approximately per body) for the counters.
+        func add(_ path: String, _ bodies: [[UInt8]], records: Int) {
+            for (index, body) in bodies.enumerated() {
+                let share = records / bodies.count + (index < records % bodies.count ? 1 : 0)
+                planned.append(Planned(request: post(path, body), records: share))
+            }
         }
-        let distributionBodies = DatadogAPIPayloads.distributionPoints(distributions)
-        for body in distributionBodies {
-            planned.append(
-                Planned(
-                    request: post("/api/v1/distribution_points", body),
-                    records: distributions.count / max(1, distributionBodies.count)))
-        }
+        add(
+            "/api/v2/series",
+            DatadogAPIPayloads.series(series, interval: intervalSeconds, host: host, constantTags: tags),
+            records: series.count)
+        add(
+            "/api/v1/distribution_points",
+            DatadogAPIPayloads.distributionPoints(distributions, host: host, constantTags: tags),
+            records: distributions.count)
         for event in events {
             planned.append(
-                Planned(request: post("/api/v1/events", DatadogAPIPayloads.event(event, host: host)), records: 1))
+                Planned(
+                    request: post("/api/v1/events", DatadogAPIPayloads.event(event, host: host, constantTags: tags)),
+                    records: 1))
         }
         return planned
     }

@@ -79,7 +79,11 @@ final class DatadogAgentExporter: RecordExporter {
                 try? await Task.sleep(nanoseconds: UInt64(settings.lingerNanoseconds))
                 batch += spans.takeAvailable(limit: Self.spanBatch - batch.count)
             }
-            for payload in encoder.encode(batch) {
+            let payloads = encoder.encode(batch)
+            // A span larger than a whole payload is left out by the encoder; it is counted.
+            let left = batch.count - payloads.reduce(0) { $0 + $1.spanCount }
+            if left > 0 { traceStats.update { $0.unencodable += left } }
+            for payload in payloads {
                 let request = OutboundRequest(
                     method: "PUT", url: traceURL, headers: encoder.headers(for: payload), body: payload.body)
                 await delivery.deliver(request, records: payload.spanCount)
@@ -90,7 +94,9 @@ final class DatadogAgentExporter: RecordExporter {
     private func sendTelemetry() async {
         let connection = DatagramConnection(target: statsdTarget)
         let formatter = DogStatsDFormatter(options: statsdOptions)
-        var failing = false
+        // Failures are logged at most once a minute: a connected UDP socket with no listener
+        // fails every other send (ICMP), which must not flood the log.
+        var lastWarning: Int64?
         while let batch = await telemetry.take(limit: Self.telemetryBatch) {
             var batcher = DogStatsDBatcher(maxPacketBytes: statsdTarget.maxPacketBytes)
             var unencodable = 0
@@ -115,10 +121,6 @@ final class DatadogAgentExporter: RecordExporter {
                         $0.payloads += 1
                         $0.failing = false
                     }
-                    if failing {
-                        failing = false
-                        logger.info("DogStatsD recovered", metadata: ["sink": "\(statsdTarget)"])
-                    }
                 } catch {
                     // Datagrams are fire-and-forget, as in every DogStatsD client: a lost one is
                     // counted, never retried (the agent may be down for minutes).
@@ -128,11 +130,15 @@ final class DatadogAgentExporter: RecordExporter {
                         $0.lastError = "\(error)"
                         $0.lastErrorAt = Clock.wallNanoseconds()
                     }
-                    if !failing {
-                        failing = true
+                    let now = Clock.monotonicNanoseconds()
+                    if lastWarning.map({ now - $0 >= 60_000_000_000 }) ?? true {
+                        lastWarning = now
                         logger.warning(
-                            "DogStatsD send failed; counting drops",
-                            metadata: ["sink": "\(statsdTarget)", "error": "\(error)"])
+                            "DogStatsD send failing; datagrams are dropped and counted",
+                            metadata: [
+                                "sink": "\(statsdTarget)", "error": "\(error)",
+                                "dropped_so_far": "\(statsdStats.snapshot.droppedRecords)",
+                            ])
                     }
                 }
             }

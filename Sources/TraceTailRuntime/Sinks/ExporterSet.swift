@@ -40,14 +40,14 @@ public final class ExporterSet: Sendable {
                     throw SetupError(description: "\(name): \(error)")
                 }
                 let settings = ExportSettings(sink.settings)
+                var tags: [(String, String)] = []
+                if let env = resolved.env { tags.append(("env", env)) }
+                if let version = resolved.version { tags.append(("version", version)) }
                 if sink.type == "datadog_agent" {
                     let statsd: DatagramTarget =
                         resolved.dogstatsdSocket.map { .unix(path: $0) }
                         ?? .udp(host: resolved.agentHost, port: resolved.dogstatsdPort)
                     let traceURL = "http://\(hostForURL(resolved.agentHost)):\(resolved.traceAgentPort)/v0.4/traces"
-                    var tags: [(String, String)] = []
-                    if let env = resolved.env { tags.append(("env", env)) }
-                    if let version = resolved.version { tags.append(("version", version)) }
                     exporters.append(
                         DatadogAgentExporter(
                             traceURL: traceURL, statsd: statsd,
@@ -63,7 +63,7 @@ public final class ExporterSet: Sendable {
                     }
                     exporters.append(
                         DatadogAPIExporter(
-                            baseURL: resolved.apiBaseURL, apiKey: key, host: sink.settings["hostname"],
+                            baseURL: resolved.apiBaseURL, apiKey: key, host: sink.settings["hostname"], tags: tags,
                             intervalSeconds: interval, settings: settings, sender: AsyncHTTPSender(), logger: logger))
                 }
             default:
