@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        // The `prometheus` sink's registry and text exposition.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libpcre2-8 through pkg-config; Debian: apt-get install libpcre2-dev.
@@ -50,6 +52,8 @@ let package = Package(
         // Datadog's wire formats as pure byte builders: msgpack traces for the trace agent,
         // DogStatsD datagrams, Datadog API JSON payloads. No I/O; the sinks send what it builds.
         .target(name: "DatadogWire", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
+        // OTLP/HTTP JSON (traces, metrics, logs) as pure byte builders, for the `otlp_http` sink.
+        .target(name: "OTLPWire", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
         // Following files: discovery, identity, rotation, truncation, line framing, positions.
         // Its file-system access goes through the `FileSystem` protocol so tests run it on a fake.
         .target(
@@ -63,8 +67,9 @@ let package = Package(
             name: "TraceTailRuntime",
             dependencies: [
                 "TraceTailCore", "PatternParser", "SpanCorrelator", "PhaseAggregator", "LogSimulator", "LogTailer",
-                "TraceTailReport", "DatadogWire",
+                "TraceTailReport", "DatadogWire", "OTLPWire",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -93,6 +98,8 @@ let package = Package(
         .testTarget(name: "TraceTailCoreTests", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DatadogWireTests", dependencies: ["DatadogWire", "TraceTailCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OTLPWireTests", dependencies: ["OTLPWire", "TraceTailCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogTailerTests", dependencies: ["LogTailer", "TraceTailCore"], swiftSettings: swiftSettings),

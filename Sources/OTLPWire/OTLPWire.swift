@@ -1,0 +1,2 @@
+/// OTLP/HTTP JSON, built as bytes from TraceTail's output records.
+public enum OTLPWire {}
