@@ -34,8 +34,15 @@ public enum ControlServer {
     }
 
     /// The router, separate from the server so tests can drive it.
-    static func makeRouter(inbox: ControlInbox, board: StatusBoard, token: String?) -> Router<BasicRequestContext> {
+    static func makeRouter(
+        inbox: ControlInbox, board: StatusBoard, token: String?, exporters: ExporterSet = .none
+    ) -> Router<BasicRequestContext> {
         let router = Router()
+        // TraceTail's own counters, plus the `prometheus` sinks' series when configured.
+        router.get("/metrics") { request, _ -> Response in
+            if let denied = authorize(request, token: token) { return denied }
+            return metricsResponse(board: board, exporters: exporters.prometheus)
+        }
         router.get("/healthz") { _, _ -> Response in
             json(.ok, #"{"status":"ok"}"#)
         }
@@ -95,11 +102,34 @@ public enum ControlServer {
 
     /// The HTTP application (a `Service`) serving the control API.
     public static func makeApplication(
-        host: String, port: Int, inbox: ControlInbox, board: StatusBoard, token: String?, logger: Logger
+        host: String, port: Int, inbox: ControlInbox, board: StatusBoard, token: String?,
+        exporters: ExporterSet = .none,
+        logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(inbox: inbox, board: board, token: token),
+            router: makeRouter(inbox: inbox, board: board, token: token, exporters: exporters),
             configuration: .init(address: .hostname(host, port: port), serverName: "tracetail"), logger: logger)
+    }
+
+    /// The `prometheus` sink's own listener: `GET /metrics` only (the sink's series, then
+    /// TraceTail's counters), no token, as Prometheus scrapes expect.
+    static func makeMetricsApplication(
+        host: String, port: Int, board: StatusBoard, exporter: PrometheusExporter, logger: Logger
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/metrics") { _, _ -> Response in metricsResponse(board: board, exporters: [exporter]) }
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "tracetail"),
+            logger: logger)
+    }
+
+    /// Text exposition 0.0.4: every family once, the last line ending in a newline.
+    static func metricsResponse(board: StatusBoard, exporters: [PrometheusExporter]) -> Response {
+        var text = exporters.map { $0.exposition() }.joined()
+        if let status = board.latest { text += SelfMetrics.render(status) }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     private static func authorize(_ request: Request, token: String?) -> Response? {

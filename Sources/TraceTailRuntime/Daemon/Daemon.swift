@@ -45,7 +45,8 @@ public enum Daemon {
         let exporters: ExporterSet
         do {
             exporters = try ExporterSet.make(
-                configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+                configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
+                serving: true)
         } catch {
             throw StartError(description: error.description, isConfiguration: true)
         }
@@ -69,14 +70,30 @@ public enum Daemon {
             reloadConfiguration: reloadConfiguration)
         let control = ControlServer.makeApplication(
             host: bind.host, port: bind.port, inbox: inbox, board: board, token: configuration.controlToken,
-            logger: logger)
+            exporters: exporters, logger: logger)
+        var metricsServers: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        for exporter in exporters.prometheus {
+            guard let colon = exporter.target.lastIndex(of: ":"),
+                let port = Int(exporter.target[exporter.target.index(after: colon)...])
+            else {
+                throw StartError(
+                    description: "prometheus listen: `\(exporter.target)` is not host:port", isConfiguration: true)
+            }
+            var host = String(exporter.target[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            metricsServers.append(
+                .init(
+                    service: ControlServer.makeMetricsApplication(
+                        host: host, port: port, board: board, exporter: exporter, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: sink),
                     .init(service: ExportService(exporters: exporters)),
                     .init(service: control),
-                    .init(service: tail, successTerminationBehavior: .gracefullyShutdownGroup),
+                ] + metricsServers + [
+                    .init(service: tail, successTerminationBehavior: .gracefullyShutdownGroup)
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

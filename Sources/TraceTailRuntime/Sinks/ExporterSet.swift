@@ -23,7 +23,7 @@ public final class ExporterSet: Sendable {
     /// from Datadog's usual environment variables.
     /// - Throws: `SetupError` naming the entry (`sinks[1]`) and the key or variable at fault.
     public static func make(
-        configuration: TraceTailConfiguration, environment: [String: String], logger: Logger
+        configuration: TraceTailConfiguration, environment: [String: String], logger: Logger, serving: Bool = false
     ) throws(SetupError) -> ExporterSet {
         var exporters: [any RecordExporter] = []
         var unsupported: [String] = []
@@ -66,6 +66,11 @@ public final class ExporterSet: Sendable {
                             baseURL: resolved.apiBaseURL, apiKey: key, host: sink.settings["hostname"], tags: tags,
                             intervalSeconds: interval, settings: settings, sender: AsyncHTTPSender(), logger: logger))
                 }
+            case "prometheus" where serving:
+                exporters.append(PrometheusExporter(listen: sink.settings["listen"] ?? "127.0.0.1:9464"))
+            case "prometheus":
+                // A pull endpoint needs a process that stays: only `run` serves it.
+                unsupported.append("prometheus (served by `run` only)")
             default:
                 unsupported.append(sink.type)
             }
@@ -99,6 +104,9 @@ public final class ExporterSet: Sendable {
             exporter.finish(giveUpAfterNanoseconds: giveUpAfterNanoseconds ?? exporter.settings.flushTimeoutNanoseconds)
         }
     }
+
+    /// The `prometheus` sinks (each served on its `listen` address by the daemon).
+    var prometheus: [PrometheusExporter] { exporters.compactMap { $0 as? PrometheusExporter } }
 
     /// Every sink's rows for `/status` and replay's summary.
     public var statuses: [DaemonStatus.Sink] { exporters.flatMap(\.statuses) }
