@@ -15,6 +15,7 @@ extension ConfigReader {
         "datadog_api": ["site", "api_key", "endpoint", "hostname", "env", "version"] + exportKeys,
         "otlp_http": ["endpoint", "headers"],
         "prometheus": ["listen"],
+        "webhook": ["url", "format", "routing_key"] + exportKeys,
     ]
 
     /// Keys every network sink takes (queue and delivery limits).
@@ -232,6 +233,16 @@ extension ConfigReader {
             }
         case "listen":
             return listenAddressIsValid(value, node: node, path: path)
+        case "url":
+            guard value.hasPrefix("http://") || value.hasPrefix("https://"), value.count > 8 else {
+                problem(node, path, "is not an http:// or https:// URL")
+                return false
+            }
+        case "format":
+            guard ["slack", "pagerduty", "json"].contains(value) else {
+                problem(node, path, "`\(value)` is not one of slack, pagerduty, json")
+                return false
+            }
         case "queue_size", "max_attempts":
             guard let n = Int(value), n >= 1, n <= 10_000_000 else {
                 problem(node, path, "`\(value)` is not a whole number from 1 to 10000000")

@@ -66,6 +66,20 @@ public final class ExporterSet: Sendable {
                             baseURL: resolved.apiBaseURL, apiKey: key, host: sink.settings["hostname"], tags: tags,
                             intervalSeconds: interval, settings: settings, sender: AsyncHTTPSender(), logger: logger))
                 }
+            case "webhook":
+                guard let url = sink.settings["url"] else {
+                    throw SetupError(description: "\(name): `url` is required")
+                }
+                let format = WebhookPayload.Format(rawValue: sink.settings["format"] ?? "json") ?? .json
+                let routingKey = sink.settings["routing_key"] ?? environment["PAGERDUTY_ROUTING_KEY"]
+                if format == .pagerduty && (routingKey ?? "").isEmpty {
+                    throw SetupError(
+                        description: "\(name): format pagerduty needs `routing_key` or PAGERDUTY_ROUTING_KEY")
+                }
+                exporters.append(
+                    WebhookExporter(
+                        url: url, format: format, routingKey: routingKey, settings: ExportSettings(sink.settings),
+                        sender: AsyncHTTPSender(), logger: logger))
             case "prometheus" where serving:
                 exporters.append(PrometheusExporter(listen: sink.settings["listen"] ?? "127.0.0.1:9464"))
             case "prometheus":
