@@ -289,7 +289,7 @@ poll_interval: 50ms
 rotate_wait: 2s
 correlation: {{ idle_timeout: 1s, allowed_lateness: 1s }}
 sinks:
-{sinks.format(out=self.out)}
+{sinks.replace("{out}", str(self.out))}
 control: {{ listen: "127.0.0.1:{self.port}" }}
 {extra}"""
         )
