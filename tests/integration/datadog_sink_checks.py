@@ -359,3 +359,30 @@ def wait_for_spans(agent, n, timeout=15):
         return spans if len(spans) >= n else None
 
     return wait_until(enough, timeout, f"{n} spans at the test agent", interval=0.2)
+
+
+# ---------------------------------------------------------------------------------------------
+# datadog_api payloads
+# ---------------------------------------------------------------------------------------------
+
+SERIES_TYPE = {1: "count", 3: "gauge"}
+
+
+def api_metrics(api):
+    """(name, type, value, sorted tags, seconds) of every accepted series and distribution point."""
+    out = collections.Counter()
+    for s in api.series():
+        for p in s["points"]:
+            out[(s["metric"], SERIES_TYPE.get(s.get("type")), float(p["value"]), tuple(sorted(s.get("tags", []))), p["timestamp"])] += 1
+    for s in api.distribution_points():
+        for ts, values in s["points"]:
+            for v in values:
+                out[(s["metric"], "distribution", float(v), tuple(sorted(s.get("tags", []))), ts)] += 1
+    return out
+
+
+def expected_api_metrics(records, const):
+    return collections.Counter(
+        (r["name"], r["type"], float(r["value"]), tuple(sorted([f"{k}:{v}" for k, v in r["tags"].items()] + const)), r["timestamp_ns"] // 10**9)
+        for r in records
+    )

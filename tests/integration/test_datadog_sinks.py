@@ -13,6 +13,8 @@ import pytest
 
 from datadog_sink_checks import (
     SAMPLES,
+    api_metrics,
+    expected_api_metrics,
     clean_env,
     constants,
     dashboard_metric_names,
@@ -90,29 +92,6 @@ def test_replay_reaches_the_trace_agent_and_dogstatsd_unchanged(tmp_path, dd_tes
 # ---------------------------------------------------------------------------------------------
 # datadog_api
 # ---------------------------------------------------------------------------------------------
-
-SERIES_TYPE = {1: "count", 3: "gauge"}
-
-
-def api_metrics(api):
-    """(name, type, value, sorted tags, seconds) of every accepted series and distribution point."""
-    out = collections.Counter()
-    for s in api.series():
-        for p in s["points"]:
-            out[(s["metric"], SERIES_TYPE.get(s.get("type")), float(p["value"]), tuple(sorted(s.get("tags", []))), p["timestamp"])] += 1
-    for s in api.distribution_points():
-        for ts, values in s["points"]:
-            for v in values:
-                out[(s["metric"], "distribution", float(v), tuple(sorted(s.get("tags", []))), ts)] += 1
-    return out
-
-
-def expected_api_metrics(records, const):
-    return collections.Counter(
-        (r["name"], r["type"], float(r["value"]), tuple(sorted([f"{k}:{v}" for k, v in r["tags"].items()] + const)), r["timestamp_ns"] // 10**9)
-        for r in records
-    )
-
 
 def test_replay_reaches_the_datadog_api_valid_and_complete(tmp_path, fake_datadog_api):
     api = fake_datadog_api
