@@ -2,12 +2,18 @@ extension OutputRecord {
     /// The record as one line of the DESIGN §5 JSON-lines schema (no trailing newline).
     public var jsonLine: String {
         var w = JSONWriter()
+        writeJSON(into: &w)
+        return w.output
+    }
+
+    /// Appends the record's JSON (no newline) to `w`; with a writer reused across records
+    /// (`reset()`), writing costs no allocation.
+    public func writeJSON(into w: inout JSONWriter) {
         switch self {
         case .span(let span): span.writeJSON(into: &w)
         case .metric(let point): point.writeJSON(into: &w)
         case .event(let event): event.writeJSON(into: &w)
         }
-        return w.output
     }
 }
 
@@ -18,11 +24,11 @@ extension Span {
         w.key("kind")
         w.string("span")
         w.key("trace_id")
-        w.string(traceID.description)
+        w.hex(high: traceID.high, low: traceID.low)
         w.key("span_id")
-        w.string(spanID.description)
+        w.hex(spanID.rawValue, digits: 16)
         w.key("parent_id")
-        w.string(parentID?.description)
+        if let parentID { w.hex(parentID.rawValue, digits: 16) } else { w.null() }
         w.key("service")
         w.string(service)
         w.key("name")

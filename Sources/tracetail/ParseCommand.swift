@@ -67,12 +67,20 @@ struct Parse: ParsableCommand {
         }
         let out = TraceTailRuntime.OutputStream.standardOutput()
         var batch = LineBatch()
+        // One writer for every record: the JSON path allocates nothing per line.
+        var json = JSONWriter()
         do {
             while try reader.next(into: &batch) {
                 for (i, line) in batch.lines.enumerated() {
                     let event = parser.parse(
                         batch[i], source: SourceID(0), lineID: line.number, truncated: line.truncated)
-                    try out.writeLine(output == .jsonl ? event.parseRecordJSON : event.parseRecordText)
+                    if output == .jsonl {
+                        json.reset()
+                        event.writeParseRecord(into: &json)
+                        try out.writeLine(bytes: json.bytes)
+                    } else {
+                        try out.writeLine(event.parseRecordText)
+                    }
                 }
             }
         } catch let error as LineReaderError {

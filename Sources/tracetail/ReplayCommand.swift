@@ -88,7 +88,7 @@ extension Tracetail {
                     let result = try engine.run(
                         emit: {
                             export.take($0)
-                            try stream.writeLine($0.jsonLine)
+                            try stream.writeJSONLine($0)
                         }, progress: bar.update)
                     try stream.flush()
                     bar.finish()

@@ -36,6 +36,41 @@ import Testing
         #expect(JSONWriter.number(3) == "3")
     }
 
+    @Test func escapesInsideRunsOfMultiByteTextAndEveryControlByte() {
+        #expect(JSONWriter.quoted("nova→api \"ok\"\u{1F}é") == #""nova→api \"ok\"\u001fé""#)
+        #expect(JSONWriter.quoted("") == #""""#)
+        #expect(JSONWriter.quoted("\r\n") == #""\r\n""#)
+        for byte in 0..<0x20 where ![0x09, 0x0A, 0x0D].contains(byte) {
+            let text = String(UnicodeScalar(UInt8(byte)))
+            #expect(JSONWriter.quoted(text) == "\"\\u00\(byte < 16 ? "0" : "")\(String(byte, radix: 16))\"")
+        }
+    }
+
+    @Test func integersHexIdsAndReuse() {
+        var w = JSONWriter()
+        w.beginArray()
+        for v in [0, 9, 10, -1, Int64.max, Int64.min] { w.int(v) }
+        w.int(UInt64.max)
+        w.hex(0xab, digits: 16)
+        w.hex(high: 1, low: 0xff)
+        w.double(-2.0)
+        w.double(1e300)
+        w.endArray()
+        #expect(
+            w.output
+                == #"[0,9,10,-1,9223372036854775807,-9223372036854775808,18446744073709551615,"00000000000000ab","000000000000000100000000000000ff",-2,1e+300]"#
+        )
+        w.reset()
+        w.beginObject()
+        w.key("a")
+        w.beginObject()
+        w.endObject()
+        w.key("b")
+        w.null()
+        w.endObject()
+        #expect(w.output == #"{"a":{},"b":null}"#)
+    }
+
     @Test(arguments: [(0.876, "0.88"), (1.0, "1"), (0.5, "0.5"), (0.1 + 0.2, "0.3"), (-0.004, "0"), (-1.25, "-1.25")])
     func numericTagsRoundToTwoDecimals(_ value: Double, _ text: String) {
         #expect(TagValue.rounded(value) == text)

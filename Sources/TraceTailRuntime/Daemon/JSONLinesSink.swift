@@ -72,7 +72,7 @@ public final class JSONLinesSink: Service, Sendable {
                 case .records(let records):
                     do {
                         guard let stream else { break }
-                        for record in records { try stream.writeLine(record.jsonLine) }
+                        for record in records { try stream.writeJSONLine(record) }
                         try stream.flush()
                         state.withLock { $0.written += records.count }
                     } catch {

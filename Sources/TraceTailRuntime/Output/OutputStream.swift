@@ -1,4 +1,5 @@
 import Foundation
+import TraceTailCore
 
 /// A buffered byte writer to stdout or a file (appending, never truncating: DESIGN §6 `jsonl`).
 ///
@@ -17,6 +18,8 @@ public final class OutputStream {
     private let path: String
     private var buffer: [UInt8] = []
     private let limit = 64 * 1024
+    /// Reused for every record: writing a JSON line allocates nothing once it has grown.
+    private var json = JSONWriter()
 
     /// Standard output.
     public static func standardOutput() -> OutputStream { OutputStream(fd: 1, owns: false, path: "<stdout>") }
@@ -52,6 +55,22 @@ public final class OutputStream {
     /// Appends text and a newline.
     public func writeLine(_ text: String) throws(Failure) {
         buffer.append(contentsOf: text.utf8)
+        buffer.append(0x0a)
+        if buffer.count >= limit { try flush() }
+    }
+
+    /// Appends bytes and a newline.
+    public func writeLine(bytes: [UInt8]) throws(Failure) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(0x0a)
+        if buffer.count >= limit { try flush() }
+    }
+
+    /// Appends one record as a JSON line (DESIGN §5).
+    public func writeJSONLine(_ record: OutputRecord) throws(Failure) {
+        json.reset()
+        record.writeJSON(into: &json)
+        buffer.append(contentsOf: json.bytes)
         buffer.append(0x0a)
         if buffer.count >= limit { try flush() }
     }
