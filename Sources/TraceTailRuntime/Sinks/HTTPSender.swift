@@ -28,7 +28,18 @@ protocol HTTPSender: Sendable {
 struct AsyncHTTPSender: HTTPSender {
     let client: HTTPClient
 
-    init(client: HTTPClient = .shared) { self.client = client }
+    init(client: HTTPClient = AsyncHTTPSender.client) { self.client = client }
+
+    /// One client for every sink of the process. async-http-client's own retrying of failed
+    /// connects is off: it would hold a request to an agent that is down until the connect
+    /// timeout, hiding every attempt from `RetryPolicy`, which counts, backs off and gives up
+    /// itself. Never shut down: it lives as long as the process.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     func send(_ request: OutboundRequest, timeoutNanoseconds: Int64) async throws -> InboundResponse {
         var outbound = HTTPClientRequest(url: request.url)
