@@ -28,20 +28,22 @@ struct HTTPDelivery: Sendable {
     /// A uniform draw in [0, 1) for backoff jitter.
     let jitter: @Sendable () -> Double
 
-    /// Sends `request`, retrying as the policy says. Returns true once delivered; false when
-    /// dropped (counted as `records` dropped).
+    /// Sends `request`, retrying as the policy says. Returns the peer's answer once delivered
+    /// (OTLP reads its partial success from it); nil when dropped (counted as `records` dropped).
     @discardableResult
-    func deliver(_ request: OutboundRequest, records: Int) async -> Bool {
+    func deliver(_ request: OutboundRequest, records: Int) async -> InboundResponse? {
         var attempt = 0
         while true {
             attempt += 1
             let outcome: RetryPolicy.Outcome
             var answer = ""
+            var received: InboundResponse?
             do {
                 let response = try await sender.send(request, timeoutNanoseconds: timeoutNanoseconds)
                 outcome = .status(
                     response.status, retryAfterSeconds: RetryPolicy.retryAfterSeconds(response.retryAfter))
                 answer = response.bodyPrefix
+                received = response
             } catch {
                 outcome = .transportError("\(error)")
             }
@@ -55,12 +57,12 @@ struct HTTPDelivery: Sendable {
                     $0.failing = false
                 }
                 if recovered { logger.info("sink recovered", metadata: ["sink": "\(label)"]) }
-                return true
+                return received
             case .retry(let wait):
                 let now = Clock.monotonicNanoseconds()
                 if let giveUp = deadline.current, now + wait > giveUp {
                     drop(records: records, reason: "\(describe(outcome)); shutdown deadline reached", answer: answer)
-                    return false
+                    return nil
                 }
                 let first = !stats.snapshot.failing
                 stats.update {
@@ -77,7 +79,7 @@ struct HTTPDelivery: Sendable {
                 await sleep(wait)
             case .drop(let reason):
                 drop(records: records, reason: reason, answer: answer)
-                return false
+                return nil
             }
         }
     }

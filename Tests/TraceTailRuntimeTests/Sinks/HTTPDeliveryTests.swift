@@ -25,7 +25,7 @@ import Testing
         let sender = ScriptedSender([.status(503), .status(429, retryAfter: "0.000002"), .fail("connection refused")])
         let stats = DeliveryStats()
         let sleeps = SleepRecorder()
-        let ok = await delivery(sender, stats: stats, sleeps: sleeps).deliver(request, records: 7)
+        let ok = await delivery(sender, stats: stats, sleeps: sleeps).deliver(request, records: 7) != nil
         #expect(ok)
         #expect(sender.requests.count == 4)
         #expect(sleeps.all == [1_000, 2_000, 4_000])
@@ -36,7 +36,7 @@ import Testing
     @Test func permanentAnswerDropsAtOnceAndCounts() async {
         let sender = ScriptedSender([.status(400, body: "bad payload")])
         let stats = DeliveryStats()
-        let ok = await delivery(sender, stats: stats, sleeps: SleepRecorder()).deliver(request, records: 5)
+        let ok = await delivery(sender, stats: stats, sleeps: SleepRecorder()).deliver(request, records: 5) != nil
         #expect(!ok)
         #expect(sender.requests.count == 1)
         #expect(stats.snapshot.droppedRecords == 5)
@@ -47,7 +47,7 @@ import Testing
         let sender = ScriptedSender([], then: .status(503))
         let stats = DeliveryStats()
         let sleeps = SleepRecorder()
-        let ok = await delivery(sender, stats: stats, sleeps: sleeps).deliver(request, records: 3)
+        let ok = await delivery(sender, stats: stats, sleeps: sleeps).deliver(request, records: 3) != nil
         #expect(!ok)
         #expect(sender.requests.count == 4)
         #expect(sleeps.all.count == 3)
@@ -60,7 +60,8 @@ import Testing
         let deadline = GiveUpDeadline()
         deadline.set(Clock.monotonicNanoseconds())  // already due: no wait fits before it
         let sleeps = SleepRecorder()
-        let ok = await delivery(sender, stats: stats, sleeps: sleeps, deadline: deadline).deliver(request, records: 2)
+        let ok =
+            await delivery(sender, stats: stats, sleeps: sleeps, deadline: deadline).deliver(request, records: 2) != nil
         #expect(!ok)
         #expect(sender.requests.count == 1)
         #expect(sleeps.all.isEmpty)
