@@ -229,4 +229,37 @@ enum ByteScan {
         }
         return nil
     }
+
+    /// The line without its ANSI control sequences (`ESC [ params final`, as coloured log
+    /// formats write them), or nil when it holds no ESC byte (the common case: one `memchr`).
+    /// A lone ESC, or one whose sequence never ends, is kept.
+    static func removingANSISequences(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let esc: UInt8 = 0x1B
+        let first: Int? = line.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let hit = memchr(base, Int32(esc), raw.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+        guard let first else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(line.count)
+        var i = line.startIndex
+        out.append(contentsOf: line[i..<(i + first)])
+        i += first
+        while i < line.endIndex {
+            let b = line[i]
+            if b == esc, i + 1 < line.endIndex, line[i + 1] == UInt8(ascii: "[") {
+                // Parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F, one final byte 0x40-0x7E.
+                var j = i + 2
+                while j < line.endIndex, line[j] >= 0x30 && line[j] <= 0x3F { j += 1 }
+                while j < line.endIndex, line[j] >= 0x20 && line[j] <= 0x2F { j += 1 }
+                if j < line.endIndex, line[j] >= 0x40 && line[j] <= 0x7E {
+                    i = j + 1
+                    continue
+                }
+            }
+            out.append(b)
+            i += 1
+        }
+        return out[...]
+    }
 }

@@ -23,7 +23,9 @@ enum EventField: UInt8, Hashable, Sendable, BitwiseCopyable {
     init(captureName name: String) {
         switch name {
         case "timestamp": self = .timestamp
-        case "file", "file_token": self = .fileToken
+        // A wrapper's program (`nova_compute[…]`, `devstack@n-cpu.service[…]`) names the service
+        // as Loghub's file token does.
+        case "file", "file_token", "service": self = .fileToken
         case "pid": self = .pid
         case "level": self = .level
         case "component", "logger": self = .component

@@ -78,6 +78,7 @@ struct GrokFileParser {
         case "continuation": parseRule(.continuation, line, number: number, start: start, argStart: argStart)
         case "message": parseRule(.message, line, number: number, start: start, argStart: argStart)
         case "scan": parseRule(.scan, line, number: number, start: start, argStart: argStart)
+        case "skip": parseRule(.skip, line, number: number, start: start, argStart: argStart)
         case "example", "reject":
             guard !file.rules.isEmpty else {
                 fail(.syntax, "@\(word) must follow a rule", number, start)
@@ -103,8 +104,8 @@ struct GrokFileParser {
         default:
             fail(
                 .syntax,
-                "unknown directive @\(word) (expected @format, @rule, @continuation, @message, @scan, @example, "
-                    + "@reject or @expect)", number, start)
+                "unknown directive @\(word) (expected @format, @rule, @continuation, @skip, @message, @scan, "
+                    + "@example, @reject or @expect)", number, start)
         }
     }
 

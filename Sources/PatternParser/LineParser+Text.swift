@@ -21,8 +21,12 @@ extension LineParser {
             let rule = lineRefs[index]
             switch rule.match(raw, using: scratch) {
             case .matched(let captures):
-                rule.with { Self.apply($0, captures, raw: raw, base: 0, to: &event) }
                 event.matchedRuleName = rule.ruleName
+                if rule.kind == .skip {
+                    lastLineSkipped = true
+                    return
+                }
+                rule.with { Self.apply($0, captures, raw: raw, base: 0, to: &event) }
                 matched = index
             case .noMatch, .failed: continue
             case .limitHit:
@@ -107,13 +111,21 @@ extension LineParser {
     private mutating func finishTimestamp(_ event: inout LogEvent, raw: UnsafeRawBufferPointer, continuationRule: Bool)
     {
         if let text = event.timestampText {
-            guard let (time, hasZone) = TimestampParser.parse(raw, Int(text.start)..<Int(text.end), cache: &dateCache)
+            guard
+                let (time, hasZone) = TimestampParser.parse(
+                    raw, Int(text.start)..<Int(text.end), cache: &dateCache, yearReference: yearReference)
             else {
                 event.unmatched = .badTimestamp
                 event.matchedRuleName = nil
                 return
             }
             event.timestamp = hasZone ? time : (localToUTC?(time) ?? time)
+        }
+        // Old oslo writes a traceback as TRACE lines after the record (no context bracket):
+        // they belong to the previous event of their pid, whatever their time.
+        if continuationRule, event.level == .trace {
+            event.isContinuation = true
+            return
         }
         guard let level = event.level, level.isError, let pid = event.pid, let time = event.timestamp else {
             // No timestamp at all: a raw traceback line or similar.

@@ -1,6 +1,12 @@
 import PCRE2
 public import TraceTailCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Turns raw lines into `LogEvent`s for one format. Synchronous, allocation-free per line on
 /// the oslo path (fields are byte ranges into the line).
 ///
@@ -15,6 +21,13 @@ public struct LineParser {
     public let format: LogFormat
     /// Longer lines are cut to this many bytes and flagged `truncated`.
     public let maxLineBytes: Int
+    /// Where yearless times (syslog and journal wrappers: `Sep 05 09:02:08`) are placed: each
+    /// gets the latest year that does not put it more than two days after this time. Default:
+    /// when the parser was made; replay passes the file's modification time (or a configured year).
+    public var yearReference: EventTime
+    /// True when the last line parsed matched a `@skip` rule (a journal header): it is no log
+    /// event, and callers drop it. Counted in `counters.skipped`.
+    public internal(set) var lastLineSkipped = false
 
     /// The rules, owned here; the hot loops walk the `…Refs` views of them instead, which cost
     /// no retain/release per rule per line.
@@ -61,8 +74,9 @@ public struct LineParser {
         let here = PatternLocation(file: "<formats>", line: 1, column: 1)
         self.format = format
         self.maxLineBytes = max(1, maxLineBytes)
+        self.yearReference = Self.wallClock()
         self.lineRules = patterns.rules.filter {
-            ($0.kind == .line || $0.kind == .continuation) && $0.formats.contains(name)
+            ($0.kind == .line || $0.kind == .continuation || $0.kind == .skip) && $0.formats.contains(name)
         }
         .map(ResolvedRule.init)
         self.messageRules = patterns.rules(format: name, kind: .message).map(ResolvedRule.init)
@@ -118,13 +132,19 @@ public struct LineParser {
             isTruncated = true
         }
         if isTruncated { counters.truncated += 1 }
+        lastLineSkipped = false
+        // devstack's coloured formats write ANSI sequences between the fields; no rule should
+        // have to know them. Only lines holding an ESC byte are copied.
+        if format == .oslo, let plain = ByteScan.removingANSISequences(line) { line = plain }
         // `line` is consumed (moved into the event, not retained again): one reference count
         // operation less per line. The event is filled in place by a helper and returned as a
         // plain local: a local that a closure captured would be copied on return.
         var event = LogEvent(source: source, lineID: lineID, storage: line)
         fill(&event)
         event.truncated = isTruncated
-        if let reason = event.unmatched {
+        if lastLineSkipped {
+            counters.skipped += 1
+        } else if let reason = event.unmatched {
             counters.countUnmatched(reason)
         } else {
             counters.matched += 1
@@ -149,5 +169,12 @@ public struct LineParser {
             let raw = event.storage.withUnsafeBytes { $0 }
             parseText(&event, raw: raw)
         }
+    }
+
+    /// Now, from the system clock: the default `yearReference`.
+    static func wallClock() -> EventTime {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return EventTime(nanoseconds: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
     }
 }

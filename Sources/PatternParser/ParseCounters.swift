@@ -8,6 +8,8 @@ public struct ParseCounters: Sendable, Hashable {
     public var matched = 0
     /// Matched lines that continue the previous ERROR event (tracebacks).
     public var continuations = 0
+    /// Lines a `@skip` rule matched (journal headers): neither events nor unmatched.
+    public var skipped = 0
     /// Lines cut at `max_line_bytes`.
     public var truncated = 0
     /// Matches stopped by a PCRE2 limit (also counted in `unmatched(.limitHit)` when no rule matched).
@@ -31,6 +33,7 @@ public struct ParseCounters: Sendable, Hashable {
         r.matched += b.matched
         r.continuations += b.continuations
         r.truncated += b.truncated
+        r.skipped += b.skipped
         r.limitHits += b.limitHits
         for i in r.unmatchedByReason.indices { r.unmatchedByReason[i] += b.unmatchedByReason[i] }
         return r

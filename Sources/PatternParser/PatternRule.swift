@@ -14,6 +14,9 @@ public struct PatternRule: Sendable {
         case message
         /// `@scan`: searched anywhere in the line when its literal occurs; every scan rule applies.
         case scan
+        /// `@skip`: a line rule whose lines are no log events (journalctl's `-- Logs begin at … --`):
+        /// they are counted as skipped and go no further.
+        case skip
 
         /// The directive that declares this kind in a pattern file (`rule`, `continuation`, …).
         public var directive: String {
@@ -22,6 +25,7 @@ public struct PatternRule: Sendable {
             case .continuation: "continuation"
             case .message: "message"
             case .scan: "scan"
+            case .skip: "skip"
             }
         }
     }

@@ -20,6 +20,8 @@ public enum ShippedPatterns {
             #   @format oslo json              the formats the following rules belong to (default: oslo)
             #   @rule name regex               line rule: matched from the start of the line; first match wins
             #   @continuation name regex       line rule whose lines may continue the previous ERROR event
+            #                                  (or are TRACE lines: the traceback of the record before them)
+            #   @skip name regex               line rule whose lines are no events (journal headers); counted
             #   @message name "literal" regex  message rule: tried on the `message` capture, from its start,
             #                                  only when "literal" occurs in it; first match wins
             #   @scan name "literal" regex     searched anywhere in the line when "literal" occurs; all apply
@@ -31,7 +33,9 @@ public enum ShippedPatterns {
             # Capture names that fill LogEvent fields: timestamp, file, pid, level, component (logger),
             # request_id, global_request_id, user, project, instance_id, message, method, path, status,
             # bytes, latency_s, latency_ms, trace_id/span_id/parent_id (hex), dd_trace_id/dd_span_id (decimal).
-            # Any other capture name becomes a string attribute.
+            # `service` (a syslog program, a container, a devstack unit) fills the same field as `file`:
+            # the span's service is derived from it as from a file name. Any other capture name becomes a
+            # string attribute.
 
             INT          [0-9]+
             NUMBER       [0-9]+(?:\.[0-9]+)?
@@ -58,34 +62,80 @@ public enum ShippedPatterns {
         (
             "openstack.grok",
             #####"""
-            # openstack.grok: oslo.log text lines (nova, glance, neutron, cinder, ...).
+            # openstack.grok: oslo.log text lines (nova, glance, neutron, cinder, keystone, ...) as every
+            # release since Havana writes them, bare or inside a syslog / journal wrapper.
             #
-            #   [nova-api.log.1.2017-05-16_13:53:08 ]2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server
-            #       [req-… user project - - -] | [None req-… user project …] | [req-global req-… …] | [-] | (nothing)
-            #       [instance: UUID] message
+            #   [nova-api.log.1.2017-05-16_13:53:08 ]2017-05-16 00:00:00.008 [25746 ]INFO nova.osapi_compute.wsgi.server
+            #       [req-…] | [req-… ] | [req-… None] | [req-… user project - - -] | [None req-… user project …]
+            #       | [req-global req-… …] | [-] | [-] [req-… …] | (nothing)
+            #       [trace context] [instance: UUID] message
+            #   Jul 11 18:10:59 host nova_compute[129891]: <a whole oslo line>
+            #   Sep 05 09:02:08.123456 host devstack@n-cpu.service[15144]: DEBUG nova.compute.manager [None req-… …] …
+            #
+            # The parser removes ANSI colour sequences (ESC [ … letter, as devstack's coloured formats
+            # write them) from a line before any rule sees it.
 
             # Loghub prefixes each line with the name of the file it came from.
             OSLO_FILE     [A-Za-z_.][^ ]*?\.log[^ ]*
+            # Milliseconds are absent before oslo (Havana and older write `2013-10-04 12:34:56`).
             OSLO_TS       [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?
             OSLO_LEVEL    DEBUG|INFO|WARNING|ERROR|CRITICAL|TRACE|AUDIT
             OSLO_LOGGER   [A-Za-z_][A-Za-z0-9_.\-]*
-            OSLO_HEAD     (?:%{OSLO_FILE:file} )?%{OSLO_TS:timestamp} %{INT:pid:int} %{OSLO_LEVEL:level} %{OSLO_LOGGER:component}
+            # The pid is absent in devstack-gate's formats (`%(asctime)s %(levelname)s %(name)s …`).
+            OSLO_HEAD     (?:%{OSLO_FILE:file} )?%{OSLO_TS:timestamp} (?:%{INT:pid:int} )?%{OSLO_LEVEL:level} %{OSLO_LOGGER:component}
             REQ_ID        req-%{UUID}
             # One word of oslo.context's user identity; `-` and `None` mean absent.
             CTX_WORD      [^ \]]+
-            # Old: [req-ID user project - - -]   New: [GLOBAL req-ID user project domain user_domain project_domain]
-            # where GLOBAL is a global request id, `None` or `-` (the lookahead spares a second UUID scan).
-            OSLO_CONTEXT  \[(?:(?:None|-) |%{REQ_ID:global_request_id} (?=req-))?%{REQ_ID:request_id} %{CTX_WORD:user} %{CTX_WORD:project}(?: %{CTX_WORD})*\]
-            OSLO_INSTANCE \[instance: %{UUID:instance_id}\][ ]
+            # The request id, then: nothing (`[req-ID]`, `[req-ID ]`), `None` (Juno without a user), or
+            # `user project` followed by any number of domain words (`- - -`, `- default default`).
+            # Before it, a global request id, `None` or `-` (the lookahead spares a second UUID scan).
+            OSLO_CONTEXT  \[(?:(?:None|-) |%{REQ_ID:global_request_id} (?=req-))?%{REQ_ID:request_id}(?: %{CTX_WORD:user}(?: %{CTX_WORD:project}(?: %{CTX_WORD})*)?)? ?\]
+            # `[-]`, or `[-]` followed by a request context (a second bracket).
+            OSLO_CONTEXTS (?:\[-\] )?%{OSLO_CONTEXT}|\[-\]
+            OSLO_INSTANCE \[instance: %{UUID:instance_id}\](?:[ ]|$)
             # ddtrace's log injection adds `[dd.service=… dd.env=… dd.version=… dd.trace_id=… dd.span_id=…] `
-            # before the message when the format string asks for it; the ids are taken by trace.grok's scans.
+            # before the message when the format string asks for it; OpenTelemetry's logging
+            # instrumentation `[trace_id=… span_id=… resource.service.name=… trace_sampled=True] `. The ids
+            # are taken by trace.grok's scans; the bracket is not part of the message.
             DD_CONTEXT    \[dd\.[^\]]*\][ ]
-            OSLO_TAIL     (?:%{DD_CONTEXT})?(?:%{OSLO_INSTANCE})?%{GREEDYDATA:message}
+            OTEL_CONTEXT  \[trace_id=[^\]]*\][ ]
+            TRACE_CONTEXT %{DD_CONTEXT}|%{OTEL_CONTEXT}
+            OSLO_TAIL     (?:%{TRACE_CONTEXT})?(?:%{OSLO_INSTANCE})?(?:%{TRACE_CONTEXT})?%{GREEDYDATA:message}
+
+            # Syslog and journal wrappers: `Jul 11 18:10:59` (syslog; the day may be space-padded),
+            # `Sep 05 09:02:08.123456` (journalctl -o short-precise), or rsyslog's
+            # `2024-07-11T18:10:59.123456-04:00`; then host, program and pid. The program is a service
+            # name (`nova-compute`), a container (`nova_compute`) or a devstack unit
+            # (`devstack@n-cpu.service`); the `service` capture names the span's service.
+            SYSLOG_MONTH  Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec
+            SYSLOG_TS     (?:%{SYSLOG_MONTH}) [ 0-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?
+            SYSLOG_ISO_TS [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?
+            SYSLOG_STAMP  %{SYSLOG_TS}|%{SYSLOG_ISO_TS}
+            SYSLOG_SOURCE %{NOTSPACE:host} %{SYSLOG_PROG:service}(?:\[%{INT:pid:int}\])?:
+            SYSLOG_PROG   [^ \[\]:]+
+            # devstack's journal context is `[GLOBAL REQUEST PROJECT USER]` (project first); a context of
+            # more words is oslo's usual `user project domain …`.
+            DEVSTACK_CONTEXT \[(?:(?:None|-) |%{REQ_ID:global_request_id} (?=req-))?%{REQ_ID:request_id}(?: %{CTX_WORD:user} %{CTX_WORD:project}(?: %{CTX_WORD})+| %{CTX_WORD:project}(?: %{CTX_WORD:user})?)? ?\]
+
+            # uWSGI's request log line (devstack runs the APIs under uWSGI and its lines land in the
+            # service's log): [pid: 15146|app: 0|req: 1/2] 10.0.0.1 () {58 vars in 1234 bytes}
+            # [Thu Sep  5 09:02:08 2019] GET /compute/v2.1 => generated 0 bytes in 17 msecs (HTTP/1.1 302) …
+            UWSGI_TIME    [A-Z][a-z]{2} %{SYSLOG_MONTH} [ 0-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}
+            UWSGI_HEAD    \[pid: %{INT:pid:int}\|app: [-0-9]+\|req: [-0-9]+/[0-9]+\] (?:%{IPLIST}|-)? \([^)]*\) \{[0-9]+ vars in [0-9]+ bytes\}
+            UWSGI_TAIL    %{HTTP_VERB:method} %{REQUEST_URI:path} => generated %{INT:bytes:int} bytes in %{INT:latency_ms:float} msecs \(%{HTTP_VERSION} %{INT:status:int}\)
+            HTTP_VERB     GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE|CONNECT
+            # A request target after a method: an absolute URL's host is dropped, the path kept.
+            URL_HOST      https?://[^/ ]+
+            URL_PATH      /[^ ]*
+            # A curl target in quotes (older clients): no space, no quote.
+            CURL_TARGET   [^ ']+
+            # `path:line` of devstack's debug suffix.
+            CODE_LOCATION [^ }]+
 
             @format oslo
 
             # One rule for both `[req-…]` contexts and `[-]`: a `[-]` line then costs one match, not two.
-            @rule oslo %{OSLO_HEAD} (?:%{OSLO_CONTEXT}|\[-\]) %{OSLO_TAIL}
+            @rule oslo %{OSLO_HEAD} (?:%{OSLO_CONTEXTS})(?: %{OSLO_TAIL}|$)
             @example nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829
             @expect file=nova-api.log.1.2017-05-16_13:53:08 timestamp="2017-05-16 00:00:00.008" pid=25746 level=INFO
             @expect component=nova.osapi_compute.wsgi.server request_id=req-38101a0b-2096-447d-96ea-a692162415ae
@@ -102,29 +152,158 @@ public enum ShippedPatterns {
             @expect message="Instance spawned successfully." !request_id
             @example 2026-11-27 10:00:00.100 7 INFO nova.api.openstack.requestlog [None req-0f6a1c2e-8b3d-4c5e-9f1a-2b3c4d5e6f70 - - - - - -] [dd.service=nova dd.env=prod dd.version= dd.trace_id=1234567890123 dd.span_id=42] 10.0.0.1 "GET /v2.1/servers" status: 200 len: 1 microversion: 2.1 time: 0.010000
             @expect message="10.0.0.1 \"GET /v2.1/servers\" status: 200 len: 1 microversion: 2.1 time: 0.010000"
+            # Juno: `[req-ID None]` (no user identity).
+            @example 2014-10-21 09:31:12.417 2461 INFO nova.osapi_compute.wsgi.server [req-5f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d None] 192.168.0.4 "GET /v2/3f8e2a/servers/detail HTTP/1.1" status: 200 len: 187 time: 0.0412810
+            @expect request_id=req-5f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d user=None !project
+            @expect message="192.168.0.4 \"GET /v2/3f8e2a/servers/detail HTTP/1.1\" status: 200 len: 187 time: 0.0412810"
+            # `[req-ID ]`: a trailing space where the user identity would be.
+            @example 2015-04-02 13:44:09.001 3110 DEBUG nova.compute.manager [req-0a1b2c3d-1111-4222-8333-944455556666 ] Cleaning up image 3c8a
+            @expect request_id=req-0a1b2c3d-1111-4222-8333-944455556666 !user !project message="Cleaning up image 3c8a"
+            # `[req-ID user tenant]` with names, and the six-field Kilo form.
+            @example 2014-10-21 09:31:13.002 2461 AUDIT nova.compute.manager [req-5f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d admin demo] [instance: 96abccce-8d1f-4e07-b6d1-4b2ab87e23b4] Starting instance...
+            @expect level=AUDIT user=admin project=demo instance_id=96abccce-8d1f-4e07-b6d1-4b2ab87e23b4 message="Starting instance..."
+            @example 2015-06-09 11:02:51.883 20515 INFO nova.api.openstack.wsgi [req-77aa1c2e-1b2c-4d3e-8f90-a1b2c3d4e5f6 8a9b0c1d2e3f40516273849a0b1c2d3e 0f1e2d3c4b5a69788796a5b4c3d2e1f0 - - -] HTTP exception thrown: Instance could not be found
+            @expect user=8a9b0c1d2e3f40516273849a0b1c2d3e project=0f1e2d3c4b5a69788796a5b4c3d2e1f0
+            # A second bracket right after `[-]`.
+            @example 2016-03-14 08:15:00.250 9012 INFO neutron.api.v2.resource [-] [req-2c3d4e5f-6a7b-4c8d-9e0f-a1b2c3d4e5f6 admin admin - - -] create failed
+            @expect request_id=req-2c3d4e5f-6a7b-4c8d-9e0f-a1b2c3d4e5f6 user=admin project=admin message="create failed"
+            # devstack-gate: no pid; tiny container pids; no milliseconds before oslo.
+            @example 2014-09-15 12:34:56.789 DEBUG nova.compute.manager [req-9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4 demo demo] Lock acquired from (pid=12345) inner /opt/stack/new/nova/nova/openstack/common/lockutils.py:249
+            @expect !pid level=DEBUG user=demo project=demo
+            @example 2024-07-11 22:10:59.946 2 INFO nova.compute.manager [-] Updating bandwidth usage cache
+            @expect pid=2 message="Updating bandwidth usage cache"
+            @example 2013-10-04 12:34:56 31337 INFO nova.compute.manager [-] Starting compute node
+            @expect timestamp="2013-10-04 12:34:56" pid=31337
+            # OpenTelemetry's trace context before the message.
+            @example 2025-02-10 14:02:11.532 31 INFO nova.api.openstack.requestlog [None req-3f2e1d0c-9b8a-4766-a554-433221100fed admin admin - default default] [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 resource.service.name=nova-api trace_sampled=True] 10.0.0.9 "GET /v2.1/flavors/detail" status: 200 len: 2211 microversion: 2.96 time: 0.031337
+            @expect message="10.0.0.9 \"GET /v2.1/flavors/detail\" status: 200 len: 2211 microversion: 2.96 time: 0.031337"
             @reject 2023-03-01 10:00:01.500 4242 ERROR nova.compute.manager [instance: 96abccce-8d1f-4e07-b6d1-4b2ab87e23b4] Traceback (most recent call last):
 
             # No context bracket: traceback lines (continuations of the ERROR line before them with the
-            # same pid, component and time) or services that log without a request context.
-            @continuation oslo_bare %{OSLO_HEAD} %{OSLO_TAIL}
+            # same pid, component and time; or TRACE lines) or services that log without a request
+            # context. A traceback ends with a prefix-only line.
+            @continuation oslo_bare %{OSLO_HEAD}(?: %{OSLO_TAIL}|$)
             @example 2023-03-01 10:00:01.500 4242 ERROR nova.compute.manager [instance: 96abccce-8d1f-4e07-b6d1-4b2ab87e23b4] Traceback (most recent call last):
             @expect level=ERROR instance_id=96abccce-8d1f-4e07-b6d1-4b2ab87e23b4 message="Traceback (most recent call last):"
+            @example 2014-10-21 09:31:14.110 2461 TRACE nova.compute.manager [instance: 96abccce-8d1f-4e07-b6d1-4b2ab87e23b4]   File "/usr/lib/python2.7/dist-packages/nova/compute/manager.py", line 2231, in _build_resources
+            @expect level=TRACE pid=2461 instance_id=96abccce-8d1f-4e07-b6d1-4b2ab87e23b4
+            @example 2023-03-01 10:00:01.500 4242 ERROR nova.compute.manager [instance: 96abccce-8d1f-4e07-b6d1-4b2ab87e23b4]
+            @expect instance_id=96abccce-8d1f-4e07-b6d1-4b2ab87e23b4 message=""
+            @example 2023-03-01 10:00:01.500 4242 ERROR nova.compute.manager
+            @expect component=nova.compute.manager !message
+            @example 2024-07-11 22:10:59.951 2 ERROR nova.compute.manager     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+            @expect message="    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"
 
-            # Lines that do not start with a timestamp (raw tracebacks, wrapped text) continue the
-            # previous event of the file.
+            # A whole oslo line inside a syslog or journal wrapper (kolla, TripleO, EDPM, syslog-enabled
+            # RDO): the inner time wins (the two are often in different zones); host, service and pid come
+            # from the wrapper, the inner pid is kept as `oslo_pid`.
+            @rule syslog_oslo %{SYSLOG_STAMP} %{SYSLOG_SOURCE} %{OSLO_TS:timestamp} (?:%{INT:oslo_pid} )?%{OSLO_LEVEL:level} %{OSLO_LOGGER:component} (?:%{OSLO_CONTEXTS})(?: %{OSLO_TAIL}|$)
+            @example Jul 11 18:10:59 cmp-0 nova_compute[129891]: 2024-07-11 22:10:59.946 2 ERROR nova.compute.manager [None req-6d5c4b3a-2918-4776-8564-534231201f0e 1c2d3e4f5a6b47c8 9f8e7d6c5b4a4392 - default default] [instance: 0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0] Instance failed to spawn: libvirt.libvirtError: internal error
+            @expect host=cmp-0 service=nova_compute pid=129891 timestamp="2024-07-11 22:10:59.946" oslo_pid=2 level=ERROR
+            @expect component=nova.compute.manager request_id=req-6d5c4b3a-2918-4776-8564-534231201f0e user=1c2d3e4f5a6b47c8 project=9f8e7d6c5b4a4392
+            @expect instance_id=0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0 message="Instance failed to spawn: libvirt.libvirtError: internal error"
+            @example 2024-07-11T18:10:59.950311-04:00 cmp-0 nova-compute: 2024-07-11 22:10:59.950 2 INFO nova.compute.manager [-] Took 1.20 seconds to deallocate network
+            @expect host=cmp-0 service=nova-compute !pid oslo_pid=2 message="Took 1.20 seconds to deallocate network"
+
+            @continuation syslog_oslo_bare %{SYSLOG_STAMP} %{SYSLOG_SOURCE} %{OSLO_TS:timestamp} (?:%{INT:oslo_pid} )?%{OSLO_LEVEL:level} %{OSLO_LOGGER:component}(?: %{OSLO_TAIL}|$)
+            @example Jul 11 18:10:59 cmp-0 nova_compute[129891]: 2024-07-11 22:10:59.946 2 ERROR nova.compute.manager [instance: 0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0] Traceback (most recent call last):
+            @expect service=nova_compute pid=129891 oslo_pid=2 level=ERROR instance_id=0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0 message="Traceback (most recent call last):"
+
+            # devstack's journal (`journalctl -o short-precise`, Zuul's `devstack@n-cpu.service.log.txt`
+            # and `screen-n-cpu.txt` since Pike): no oslo time or pid of its own, the wrapper's time (its
+            # year from the file's time) and pid; DEBUG lines end with `{{(pid=N) function path:line}}`.
+            @rule journal_oslo %{SYSLOG_STAMP:timestamp} %{SYSLOG_SOURCE} %{OSLO_LEVEL:level} %{OSLO_LOGGER:component} (?:\[-\]|%{DEVSTACK_CONTEXT})(?: %{OSLO_TAIL}|$)
+            @example Sep 05 09:02:08.123456 ubuntu-bionic-ovh-gra1-0010716612 devstack@n-cpu.service[15144]: DEBUG nova.compute.manager [None req-1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9 tempest-ServersTestJSON-1370 tempest-ServersTestJSON-1370-project-member] [instance: 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9] Terminating instance {{(pid=15144) _shutdown_instance /opt/stack/nova/nova/compute/manager.py:3146}}
+            @expect timestamp="Sep 05 09:02:08.123456" host=ubuntu-bionic-ovh-gra1-0010716612 service=devstack@n-cpu.service pid=15144
+            @expect level=DEBUG component=nova.compute.manager !global_request_id request_id=req-1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9
+            @expect project=tempest-ServersTestJSON-1370 user=tempest-ServersTestJSON-1370-project-member instance_id=5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9
+            @expect message="Terminating instance {{(pid=15144) _shutdown_instance /opt/stack/nova/nova/compute/manager.py:3146}}"
+            @example Sep  5 09:02:09 controller devstack@n-api.service[15201]: INFO nova.api.openstack.requestlog [req-aa000000-0000-4000-8000-000000000001 req-bb000000-0000-4000-8000-000000000002 admin admin - default default] 10.0.0.5 "GET /compute/v2.1/servers/detail" status: 200 len: 1893 microversion: 2.1 time: 0.120411
+            @expect global_request_id=req-aa000000-0000-4000-8000-000000000001 request_id=req-bb000000-0000-4000-8000-000000000002 user=admin project=admin
+            @example Sep 05 09:02:10.000001 controller devstack@q-svc.service[16000]: INFO neutron.wsgi [-] 10.0.0.5 "GET /v2.0/ports HTTP/1.1" status: 200  len: 186 time: 0.0133431
+            @expect service=devstack@q-svc.service !request_id message="10.0.0.5 \"GET /v2.0/ports HTTP/1.1\" status: 200  len: 186 time: 0.0133431"
+
+            @continuation journal_oslo_bare %{SYSLOG_STAMP:timestamp} %{SYSLOG_SOURCE} %{OSLO_LEVEL:level} %{OSLO_LOGGER:component}(?: %{OSLO_TAIL}|$)
+            @example Sep 05 09:02:08.200001 controller devstack@n-cpu.service[15144]: ERROR nova.compute.manager [instance: 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9] Traceback (most recent call last):
+            @expect pid=15144 level=ERROR instance_id=5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9 message="Traceback (most recent call last):"
+
+            # journalctl's own lines: `-- Logs begin at …, end at … --`, `-- Reboot --`, `-- No entries --`.
+            @skip journal_header -- .*--$
+            @example -- Logs begin at Thu 2019-09-05 08:40:01 UTC, end at Thu 2019-09-05 09:53:11 UTC. --
+            @example -- Reboot --
+            @reject --debug was given
+
+            # Anything else inside a wrapper (uWSGI request lines, process output): the wrapper's fields,
+            # the rest as the message (message rules still apply).
+            @rule journal_raw %{SYSLOG_STAMP:timestamp} %{SYSLOG_SOURCE}(?: %{GREEDYDATA:message}|$)
+            @example Sep 05 09:02:08.130000 controller devstack@n-api.service[15144]: [pid: 15146|app: 0|req: 1/2] 10.0.0.5 () {58 vars in 1234 bytes} [Thu Sep  5 09:02:08 2019] GET /compute/v2.1 => generated 0 bytes in 17 msecs (HTTP/1.1 302) 5 headers in 193 bytes (1 switches on core 0)
+            @expect timestamp="Sep 05 09:02:08.130000" service=devstack@n-api.service pid=15144
+            @expect message="[pid: 15146|app: 0|req: 1/2] 10.0.0.5 () {58 vars in 1234 bytes} [Thu Sep  5 09:02:08 2019] GET /compute/v2.1 => generated 0 bytes in 17 msecs (HTTP/1.1 302) 5 headers in 193 bytes (1 switches on core 0)"
+            @reject 2023-03-01 10:00:01.500 4242 ERROR nova.compute.manager Traceback
+
+            # uWSGI's request lines written straight into a file.
+            @rule uwsgi_request %{UWSGI_HEAD} \[%{UWSGI_TIME:timestamp}\] %{UWSGI_TAIL}
+            @example [pid: 15146|app: 0|req: 1/2] 10.0.0.5 () {58 vars in 1234 bytes} [Thu Sep  5 09:02:08 2019] GET /compute/v2.1 => generated 0 bytes in 17 msecs (HTTP/1.1 302) 5 headers in 193 bytes (1 switches on core 0)
+            @expect pid=15146 timestamp="Thu Sep  5 09:02:08 2019" method=GET path=/compute/v2.1 bytes=0 latency_ms=17 status=302
+
+            # Lines that do not start with a timestamp (raw tracebacks, wrapped text, the raw newlines of
+            # `Command:` / `Exit code:` / `RESP BODY:`) continue the previous event of the file.
             @continuation raw_continuation (?!(?:%{OSLO_FILE} )?%{ISO_DATE} )%{GREEDYDATA:message}
             @example   File "/usr/lib/python3/dist-packages/nova/compute/manager.py", line 2078, in _build_resources
             @expect message="  File \"/usr/lib/python3/dist-packages/nova/compute/manager.py\", line 2078, in _build_resources"
+            @example Exit code: 1
+            @expect message="Exit code: 1"
             @reject 2017-05-16 00:00:10.302 2931 garbage that only starts like an oslo line
 
-            # WSGI request lines, tried on the message only when their literal occurs in it.
+            # devstack's debug suffix: `{{(pid=N) function path:line}}` (Newton+), `from (pid=N) function
+            # path:line` (older). The pid is the only one on devstack-gate lines without a pid of their own.
+            @scan debug_suffix "pid=" (?:\{\{|from )\(pid=%{INT:pid:int}\) %{NOTSPACE:function} %{CODE_LOCATION:code_location}
+            @example 2014-09-15 12:34:56.789 DEBUG nova.compute.manager [req-9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4 demo demo] Lock acquired from (pid=12345) inner /opt/stack/new/nova/nova/openstack/common/lockutils.py:249
+            @expect pid=12345 function=inner code_location=/opt/stack/new/nova/nova/openstack/common/lockutils.py:249
+            @example Sep 05 09:02:08 host devstack@n-cpu.service[15144]: DEBUG nova.compute.manager [-] Tick {{(pid=15144) _run /opt/stack/nova/nova/manager.py:12}}
+            @expect pid=15144 function=_run code_location=/opt/stack/nova/nova/manager.py:12
+            @reject 2023-03-01 10:00:00.123 4242 INFO nova.api [-] GET /v2.0/ports?pid=77
+
+            # Request lines, tried on the message only when their literal occurs in it.
             @format oslo json
 
-            # nova's eventlet server (old): ... "GET /v2.1/servers HTTP/1.1" status: 200 len: 1893 time: 0.247
+            # Client-side request lines (keystoneauth, the python-*client libraries, urllib3): the request
+            # a service made, not one it served. Their fields are kept under client_* names so they never
+            # become server spans; `callee_request_id` is the request id the called service answered with.
+            # REQ: curl -g -i -X GET http://10.0.0.1:9696/v2.0/ports?device_id=… -H "Accept: application/json" …
+            # REQ: curl -i 'http://10.0.0.1:8774/v2/…/servers' -X POST -H "…"   (older clients)
+            @message client_curl "REQ: curl" REQ: curl (?:(?:-g|-i|-k|--insecure|--cacert [^ ]+|--cert [^ ]+|--key [^ ]+) )*(?:-X %{HTTP_VERB:client_method} %{URL_HOST}?%{REQUEST_URI:client_path}|'?%{URL_HOST}?%{CURL_TARGET:client_path}'? -X %{HTTP_VERB:client_method})
+            @example REQ: curl -g -i -X GET http://10.0.0.1:9696/v2.0/ports?device_id=5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9 -H "Accept: application/json" -H "User-Agent: python-neutronclient"
+            @expect client_method=GET client_path=/v2.0/ports?device_id=5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9 !method !path
+            @example REQ: curl -i 'http://192.168.0.10:8774/v2/3f8e2a/servers' -X POST -H "X-Auth-Project-Id: demo" -H "User-Agent: python-novaclient"
+            @expect client_method=POST client_path=/v2/3f8e2a/servers
+
+            # RESP: [200] Content-Type: application/json Content-Length: 1277 X-Openstack-Request-Id: req-… …
+            # RESP: [200] {'content-length': '1277', 'x-openstack-request-id': 'req-…', …}   (older clients)
+            @message client_response "RESP: [" RESP: \[%{INT:client_status}\](?:.*?(?i:x-openstack-request-id|x-compute-request-id)'?: '?%{REQ_ID:callee_request_id})?
+            @example RESP: [200] Content-Type: application/json Content-Length: 1277 X-Openstack-Request-Id: req-4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8 Date: Thu, 05 Sep 2019 09:02:08 GMT Connection: keep-alive
+            @expect client_status=200 callee_request_id=req-4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8 !status
+            @example RESP: [404] {'date': 'Tue, 21 Oct 2014 09:31:12 GMT', 'content-length': '76', 'x-compute-request-id': 'req-5f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'}
+            @expect client_status=404 callee_request_id=req-5f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+
+            @message client_response_body "RESP BODY:" RESP BODY:
+            @example RESP BODY: {"server": {"status": "ACTIVE", "id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"}}
+
+            # keystoneauth: GET call to compute for http://…/v2.1/servers/detail used request id req-…
+            @message client_call " used request id " %{HTTP_VERB:client_method} call to %{NOTSPACE:client_service} for %{URL_HOST}?%{REQUEST_URI:client_path} used request id %{REQ_ID:callee_request_id}
+            @example GET call to network for http://10.0.0.1:9696/v2.0/ports?device_id=5e6f used request id req-4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8
+            @expect client_method=GET client_service=network client_path=/v2.0/ports?device_id=5e6f callee_request_id=req-4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8
+
+            # urllib3: http://10.0.0.1:9696 "GET /v2.0/ports?device_id=… HTTP/1.1" 200 1277
+            @message client_urllib3 "HTTP/1." %{URL_HOST} "%{HTTP_VERB:client_method} %{REQUEST_URI:client_path} %{HTTP_VERSION}" %{INT:client_status} (?:%{INT:client_bytes}|None)$
+            @example http://10.0.0.1:9696 "GET /v2.0/ports?device_id=5e6f HTTP/1.1" 200 1277
+            @expect client_method=GET client_path=/v2.0/ports?device_id=5e6f client_status=200 client_bytes=1277 !status
+
+            # nova's eventlet server (old): ... "GET /v2.1/servers HTTP/1.1" status: 200 len: 1893 time: 0.2477829
             # nova.api.openstack.requestlog (current, no protocol in the quotes):
             #   ... "GET /v2.1/servers/detail" status: 200 len: 1893 microversion: 2.79 time: 0.247785
-            # neutron writes two spaces before `len:`.
-            @message nova_wsgi_request "status: " %{IPLIST} "%{HTTP_METHOD:method} %{REQUEST_URI:path}(?: %{HTTP_VERSION})?" status: %{INT:status:int} +len: %{INT:bytes:int}(?: microversion: %{NOTSPACE:microversion})? time: %{NUMBER:latency_s:float}
+            # neutron writes two spaces before `len:`; `len: None` and `microversion: -` mean absent.
+            @message nova_wsgi_request "status: " %{IPLIST} "%{HTTP_METHOD:method} %{REQUEST_URI:path}(?: %{HTTP_VERSION})?" status: %{INT:status:int} +len: (?:%{INT:bytes:int}|None|-)(?: microversion: (?:-|%{NOTSPACE:microversion}))? time: %{NUMBER:latency_s:float}
             @example 10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829
             @expect method=GET path=/v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail status=200 bytes=1893 latency_s=0.2477829
             @example 10.11.21.122,10.11.10.1 "GET /openstack/2013-10-17/user_data HTTP/1.1" status: 404 len: 176 time: 0.0010660
@@ -135,12 +314,42 @@ public enum ShippedPatterns {
             @expect method=GET path=/v2.1/servers/detail status=200 bytes=16880 microversion=2.79 latency_s=0.164328
             @example 10.0.0.1 "GET /v2.0/networks HTTP/1.1" status: 200  len: 1893 time: 0.0312
             @expect path=/v2.0/networks bytes=1893
+            @example 10.0.0.5 "DELETE /compute/v2.1/servers/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9" status: 204 len: None microversion: - time: 0.088101
+            @expect method=DELETE status=204 !bytes !microversion latency_s=0.088101
             @reject Returning status: 200 for the health check
 
             # glance (eventlet.wsgi): 10.0.0.1 - - [19/Sep/2021 11:50:55] "GET /v2/images HTTP/1.1" 404 442 0.909730
             @message eventlet_wsgi_request "HTTP/1." %{IPLIST} - - \[[^\]]*\] "%{HTTP_METHOD:method} %{NOTSPACE:path} %{HTTP_VERSION}" %{INT:status:int} %{INT:bytes:int} %{NUMBER:latency_s:float}
             @example 10.0.0.1 - - [19/Sep/2021 11:50:55] "GET /v2/images HTTP/1.1" 404 442 0.909730
             @expect method=GET path=/v2/images status=404 bytes=442 latency_s=0.909730
+            @example 192.168.0.4 - - [21/Oct/2014 09:31:12] "GET /v1/images/detail?is_public=none&limit=20 HTTP/1.1" 200 713 0.259820
+            @expect path=/v1/images/detail?is_public=none&limit=20 status=200 bytes=713 latency_s=0.259820
+
+            # uWSGI's request line inside a journal wrapper (its own second-resolution time is not taken:
+            # the wrapper's is finer).
+            @message uwsgi_request_line "=> generated " %{UWSGI_HEAD} \[%{UWSGI_TIME}\] %{UWSGI_TAIL}
+            @example [pid: 15146|app: 0|req: 1/2] 10.0.0.5 () {58 vars in 1234 bytes} [Thu Sep  5 09:02:08 2019] POST /compute/v2.1/servers => generated 1611 bytes in 912 msecs (HTTP/1.1 202) 8 headers in 369 bytes (1 switches on core 0)
+            @expect pid=15146 method=POST path=/compute/v2.1/servers bytes=1611 latency_ms=912 status=202 !timestamp
+
+            # cinder: `GET http://10.0.0.1:8776/v3/…/volumes/detail` when a request starts, then
+            # `http://10.0.0.1:8776/v3/…/volumes/detail returned with HTTP 200` when it ends.
+            @message cinder_response " returned with HTTP " %{URL_HOST}?%{URL_PATH:path} returned with HTTP %{INT:status:int}
+            @example http://10.0.0.1:8776/v3/9f8e7d6c5b4a4392/volumes/detail returned with HTTP 200
+            @expect path=/v3/9f8e7d6c5b4a4392/volumes/detail status=200 !method
+
+            # A request starting, as keystone and cinder log it: `POST /tokens?` (keystone, relative to
+            # its mount point) or `GET http://10.0.0.1:8776/v3/…/volumes/detail`.
+            @message api_request_url "://" %{HTTP_VERB:method} %{URL_HOST}%{URL_PATH:path}$
+            @example GET http://10.0.0.1:8776/v3/9f8e7d6c5b4a4392/volumes/detail
+            @expect method=GET path=/v3/9f8e7d6c5b4a4392/volumes/detail
+            @example POST http://10.0.0.1/identity/v3/auth/tokens
+            @expect method=POST path=/identity/v3/auth/tokens
+            @reject GET http://10.0.0.1/identity/v3 failed
+
+            @message api_request_path " /" %{HTTP_VERB:method} %{URL_PATH:path}$
+            @example POST /tokens?
+            @expect method=POST path=/tokens?
+            @reject POST /tokens? returned 401
             """#####
         ),
         (

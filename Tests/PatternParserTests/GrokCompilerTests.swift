@@ -118,7 +118,7 @@ import Testing
         ("@scan m \"abc x\n", "s.grok:1:9: syntax: unterminated string literal"),
         (
             "@bogus x\n",
-            "s.grok:1:1: syntax: unknown directive @bogus (expected @format, @rule, @continuation, @message, @scan, @example, @reject or @expect)"
+            "s.grok:1:1: syntax: unknown directive @bogus (expected @format, @rule, @continuation, @skip, @message, @scan, @example, @reject or @expect)"
         ),
         ("@example x\n", "s.grok:1:1: syntax: @example must follow a rule"),
         ("@rule r x\n@expect a=b\n", "s.grok:2:1: syntax: @expect must follow an @example"),
