@@ -2,8 +2,9 @@
 # Installs what building TraceTail needs on Debian: libpcre2-dev (the parser links libpcre2-8
 # through pkg-config) and pcre2-utils (pcre2grep, the benchmark's reference). With
 # --with-chromium also chromium, which the HTML report's test renders pages with; with
-# --with-daemon-tests logrotate and the Python packages of tests/integration: pytest, which runs
-# them; ddapm-test-agent (Datadog's trace-intake test agent), datadog-api-client (whose models
+# --with-daemon-tests logrotate, prometheus (its server and promtool read what the prometheus
+# sink serves and test dashboards/prometheus/) and the Python packages of tests/integration:
+# pytest, which runs them; ddapm-test-agent (Datadog's trace-intake test agent), datadog-api-client (whose models
 # validate what the fake Datadog API receives and the dashboards) and msgpack.
 # Skips apt when everything is present; uses sudo when not root.
 set -euo pipefail
@@ -13,7 +14,7 @@ for arg in "$@"; do
     case "$arg" in
         --with-chromium) packages+=(chromium) ;;
         --with-daemon-tests)
-            packages+=(logrotate)
+            packages+=(logrotate prometheus)
             pip_packages+=(pytest ddapm-test-agent==1.69.1 datadog-api-client==2.62.0 msgpack)
             ;;
     esac
