@@ -4,8 +4,9 @@
 # --with-chromium also chromium, which the HTML report's test renders pages with; with
 # --with-daemon-tests logrotate, prometheus (its server and promtool read what the prometheus
 # sink serves and test dashboards/prometheus/) and the Python packages of tests/integration:
-# pytest, which runs them; ddapm-test-agent (Datadog's trace-intake test agent), datadog-api-client (whose models
-# validate what the fake Datadog API receives and the dashboards) and msgpack.
+# pytest, which runs them; ddapm-test-agent (Datadog's trace-intake test agent),
+# datadog-api-client (whose models validate what the fake Datadog API receives and the
+# dashboards) and msgpack.
 # Skips apt when everything is present; uses sudo when not root.
 set -euo pipefail
 packages=(libpcre2-dev pcre2-utils pkg-config)
