@@ -39,6 +39,26 @@ func resourceTemplating(_ method: String, _ path: String, _ expected: String) {
     ("neutron-server", "neutron-server"),
     ("syslog.1", "syslog"),
     ("catalog.logic.log", "catalog.logic"),
+    // logrotate's generations
+    ("nova-api.log.2.gz", "nova-api"),
+    ("nova-compute.log-20261127", "nova-compute"),
+    ("nova-compute.log-20261127.gz", "nova-compute"),
+    ("messages-20261127", "messages"),
+    // Zuul job logs and devstack's units and short names
+    ("screen-n-cpu.txt", "nova-compute"),
+    ("screen-q-svc.txt.gz", "neutron-server"),
+    ("controller/logs/devstack@n-api.service.log.txt", "nova-api"),
+    ("devstack@g-api.service", "glance-api"),
+    ("devstack@placement-api.service", "placement-api"),
+    ("screen-key.txt", "keystone"),
+    ("c-vol.log", "cinder-volume"),
+    ("screen-n-sch.log", "nova-scheduler"),
+    ("screen-dstat.txt", "dstat"),
+    // kolla / TripleO container names as syslog programs
+    ("nova_compute", "nova-compute"),
+    ("neutron_server", "neutron-server"),
+    ("placement_api", "placement-api"),
+    ("my_app", "my_app"),
 ])
 func serviceFromFileName(_ file: String, _ expected: String) {
     #expect(ServiceName.derive(fromFileName: file) == expected)
