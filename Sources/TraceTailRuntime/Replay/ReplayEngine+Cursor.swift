@@ -6,15 +6,35 @@ import SpanCorrelator
 import TraceTailCore
 
 extension ReplayEngine {
+    /// What a cursor reads a file through.
+    enum ReplayInput {
+        case plain(LineReader)
+        case gzip(GzipLineReader)
+
+        /// Opens `path`: gzip data (by its magic bytes, whatever the name) is decompressed.
+        static func open(_ path: String, maxLineBytes: Int) throws(ReplayError) -> ReplayInput {
+            if ReplayFile.isGzip(path) { return .gzip(try GzipLineReader(path: path, maxLineBytes: maxLineBytes)) }
+            do {
+                return .plain(try LineReader(path: path, maxLineBytes: maxLineBytes))
+            } catch {
+                throw ReplayError("\(error)")
+            }
+        }
+    }
+
     /// One file being read: its reader, its decoder and its next parsed line. Lines are parsed
     /// one at a time, when the merge asks for the file's head, so an event goes from the parser
     /// to the correlator while still in cache (a batch of parsed events is megabytes).
     final class Cursor {
         let source: ReplaySource
-        let reader: LineReader
+        /// The file's reader: `reader` for plain files, `gzip` for gzip data (exactly one is set).
+        let reader: LineReader?
+        let gzip: GzipLineReader?
         var parser: SourceParser
         var batch = LineBatch()
-        /// Next line of `batch` to parse.
+        /// Lines in the current batch (of `batch` or of `gzip`).
+        var lineCount = 0
+        /// Next line of the current batch to parse.
         var nextLine = 0
         var head: ParsedItem?
         /// `head != nil`, kept apart: testing or switching over the optional enum copies the event.
@@ -22,11 +42,21 @@ extension ReplayEngine {
         var lastTime = Int64.min
         var exhausted = false
 
-        init(source: ReplaySource, reader: LineReader, parser: SourceParser) {
+        init(source: ReplaySource, input: ReplayInput, parser: SourceParser) {
             self.source = source
-            self.reader = reader
+            switch input {
+            case .plain(let reader):
+                self.reader = reader
+                self.gzip = nil
+            case .gzip(let gzip):
+                self.reader = nil
+                self.gzip = gzip
+            }
             self.parser = parser
         }
+
+        /// Bytes of the file read so far (compressed bytes for gzip), for progress.
+        var bytesRead: Int64 { reader?.nextOffset ?? gzip?.compressedOffset ?? 0 }
 
         /// Event time of the head item, or nil at end of file. Lines without a time (continuations,
         /// garbage) sort at the time of the line before them, so they stay next to it.
@@ -50,13 +80,19 @@ extension ReplayEngine {
         /// Parses the next line into `head`, reading a new batch when this one is used up.
         private func advance() throws(ReplayError) {
             while !hasHead {
-                if nextLine == batch.count {
+                if nextLine == lineCount {
                     guard !exhausted else { return }
                     let more: Bool
-                    do {
-                        more = try reader.next(into: &batch)
-                    } catch {
-                        throw ReplayError("\(error)")
+                    if let gzip {
+                        more = try gzip.next()
+                        lineCount = gzip.lines.count
+                    } else {
+                        do {
+                            more = try reader!.next(into: &batch)
+                        } catch {
+                            throw ReplayError("\(error)")
+                        }
+                        lineCount = batch.count
                     }
                     nextLine = 0
                     guard more else {
@@ -68,7 +104,14 @@ extension ReplayEngine {
                 nextLine += 1
                 // The head's time is noted here, while the item is at hand: lines without a
                 // time (continuations, garbage) sort at the time of the line before them.
-                guard let item = parser.parse(batch[i], line: batch.lines[i]) else { continue }
+                let parsed: ParsedItem?
+                if let gzip {
+                    let line = gzip.lines[i]
+                    parsed = parser.parse(gzip.chunk[line.range], number: line.number, truncated: line.truncated)
+                } else {
+                    parsed = parser.parse(batch[i], line: batch.lines[i])
+                }
+                guard let item = parsed else { continue }
                 if let t = item.time { lastTime = t.nanoseconds }
                 head = item
                 hasHead = true

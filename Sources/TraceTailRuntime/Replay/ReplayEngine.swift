@@ -58,27 +58,35 @@ public struct ReplayEngine {
             }
             var zone: ZoneRules?
             if let name = settings?.timezone { zone = ZoneRules.load(name: name) }
-            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let size = (attributes?[.size] as? Int) ?? 0
+            // Yearless wrapper times (`Sep 05 09:02:08`) are placed before the file's last write.
+            let modified = (attributes?[.modificationDate] as? Date).map {
+                EventTime(nanoseconds: Int64(($0.timeIntervalSince1970 * 1e9).rounded()))
+            }
             sources.append(
                 ReplaySource(
                     id: SourceID(UInt32(index)), path: path, fileName: (path as NSString).lastPathComponent,
-                    format: format, service: settings?.service, zone: zone, size: size))
+                    format: format, service: settings?.service, zone: zone, size: size, yearReference: modified))
         }
     }
 
     /// The format of a file from its first non-blank lines (DESIGN §5 detection).
     /// - Throws: `ReplayError` when the file cannot be opened.
     public static func detectFormat(_ path: String) throws(ReplayError) -> LogFormat {
-        var reader: LineReader
-        do {
-            reader = try LineReader(path: path, maxLineBytes: 64 * 1024)
-        } catch {
-            throw ReplayError("\(error)")
-        }
         var first: [ArraySlice<UInt8>] = []
-        var batch = LineBatch()
-        if (try? reader.next(into: &batch, maxLines: FormatDetector.sampleSize * 4)) == true {
-            for i in 0..<batch.count { first.append(batch[i]) }
+        switch try ReplayInput.open(path, maxLineBytes: 64 * 1024) {
+        case .plain(let reader):
+            var batch = LineBatch()
+            if (try? reader.next(into: &batch, maxLines: FormatDetector.sampleSize * 4)) == true {
+                for i in 0..<batch.count { first.append(batch[i]) }
+            }
+        case .gzip(let reader):
+            if (try? reader.next()) == true {
+                for line in reader.lines.prefix(FormatDetector.sampleSize * 4) {
+                    first.append(reader.chunk[line.range])
+                }
+            }
         }
         return FormatDetector.detect(firstLines: first)
     }
@@ -99,21 +107,16 @@ extension ReplayEngine {
         var cursors: [Cursor] = []
         var correlatorSources: [SourceID: SpanCorrelator.Source] = [:]
         for source in sources {
-            let reader: LineReader
-            do {
-                reader = try LineReader(path: source.path, maxLineBytes: config.maxLineBytes)
-            } catch {
-                throw ReplayError("\(error)")
-            }
+            let input = try ReplayInput.open(source.path, maxLineBytes: config.maxLineBytes)
             let parser: SourceParser
             do {
                 parser = try SourceParser(
                     source: source.id, path: source.path, format: source.format, patterns: request.patterns,
-                    maxLineBytes: config.maxLineBytes, zone: source.zone)
+                    maxLineBytes: config.maxLineBytes, zone: source.zone, yearReference: source.yearReference)
             } catch {
                 throw ReplayError("\(source.path): \(error)")
             }
-            cursors.append(Cursor(source: source, reader: reader, parser: parser))
+            cursors.append(Cursor(source: source, input: input, parser: parser))
             correlatorSources[source.id] = .init(fileName: source.fileName, service: source.service)
         }
 
@@ -149,7 +152,7 @@ extension ReplayEngine {
             }
             processed += 1
             if let progress, processed & 0xFFFF == 0 {
-                let done = cursors.reduce(0) { $0 + Int($1.reader.nextOffset) }
+                let done = cursors.reduce(0) { $0 + Int($1.bytesRead) }
                 progress(Double(done) / Double(totalBytes))
             }
         }
@@ -173,7 +176,13 @@ extension ReplayEngine {
         totals.idlessDropped = c.idlessDropped
         totals.orphanContinuations = c.orphanContinuations
         totals.truncated = parse.truncated
-        return ReplayResult(totals: totals, summary: pipeline.aggregator.summary, parse: parse, correlation: c)
+        // Damaged gzip data ends its file early: counted with the unmatched reasons, described
+        // in `sourceProblems`.
+        let problems = cursors.compactMap { $0.gzip?.problem }
+        if !problems.isEmpty { totals.unmatched["damaged_gzip", default: 0] += problems.count }
+        var result = ReplayResult(totals: totals, summary: pipeline.aggregator.summary, parse: parse, correlation: c)
+        result.sourceProblems = problems
+        return result
     }
 
 }
@@ -188,4 +197,6 @@ public struct ReplayResult: Sendable {
     public var parse: ParseCounters
     /// The correlator's counters.
     public var correlation: SpanCorrelator.Counters
+    /// Files that could be read only in part (damaged gzip data), one message each.
+    public var sourceProblems: [String] = []
 }

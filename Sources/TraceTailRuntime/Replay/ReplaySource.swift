@@ -13,12 +13,14 @@ public struct ReplaySource: Sendable {
     public var service: String?
     /// Zone of zone-less times; nil = UTC.
     public var zone: ZoneRules?
-    /// Size when opened, for progress.
+    /// Size when opened, for progress (compressed size for gzip files).
     public var size: Int
+    /// Where yearless wrapper times are placed (the file's modification time); nil = now.
+    public var yearReference: EventTime?
 
     public init(
         id: SourceID, path: String, fileName: String, format: LogFormat, service: String? = nil,
-        zone: ZoneRules? = nil, size: Int = 0
+        zone: ZoneRules? = nil, size: Int = 0, yearReference: EventTime? = nil
     ) {
         self.id = id
         self.path = path
@@ -27,5 +29,6 @@ public struct ReplaySource: Sendable {
         self.service = service
         self.zone = zone
         self.size = size
+        self.yearReference = yearReference
     }
 }
