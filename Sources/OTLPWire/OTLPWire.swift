@@ -1,2 +1,0 @@
-/// OTLP/HTTP JSON, built as bytes from TraceTail's output records.
-public enum OTLPWire {}

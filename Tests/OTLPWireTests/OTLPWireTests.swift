@@ -1,7 +1,0 @@
-import Testing
-
-@testable import OTLPWire
-
-@Test func moduleLoads() {
-    #expect(String(describing: OTLPWire.self) == "OTLPWire")
-}
