@@ -42,25 +42,28 @@ extension LineParser {
         }
         if let message = event.message { applyMessageRules(to: &event, raw: raw, message: message) }
         if !scanRules.isEmpty {
-            let found = scanLiteralsPresent(raw)
+            let found = Self.literalsPresent(raw, anchors: scanAnchors, literals: scanLiterals, slots: scanSlots)
             if found != 0 { applyScanRules(to: &event, raw: raw, found: found) }
         }
         let continuationRule = lineRefs[matched].kind == .continuation
         finishTimestamp(&event, raw: raw, continuationRule: continuationRule)
     }
 
-    /// Which scan rules' literals occur in the line, one bit per rule. One `memchr` walk per
-    /// distinct anchor byte serves every rule anchored on it (the five trace-id scans all anchor
-    /// on `=`): each hit is checked against each literal in place, instead of one search per rule.
-    private func scanLiteralsPresent(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+    /// Which rules' literals occur in `raw`, one bit per rule (at most 64 rules). One `memchr`
+    /// walk per distinct anchor byte serves every rule anchored on it (the trace-id scans all
+    /// anchor on `=`, most message rules on `:` or `/`): each hit is checked against each
+    /// literal in place, instead of one search per rule.
+    private static func literalsPresent(
+        _ raw: UnsafeRawBufferPointer, anchors: [UInt8], literals: [LiteralView], slots: [Int]
+    ) -> UInt64 {
         guard let base = raw.baseAddress else { return 0 }
         var found: UInt64 = 0
-        for (slot, byte) in scanAnchors.enumerated() {
+        for (slot, byte) in anchors.enumerated() {
             var from = 0
             while from < raw.count, let hit = memchr(base + from, Int32(byte), raw.count - from) {
                 let at = base.distance(to: UnsafeRawPointer(hit))
-                for index in 0..<scanLiterals.count where scanSlots[index] == slot {
-                    let literal = scanLiterals[index]
+                for index in 0..<literals.count where slots[index] == slot {
+                    let literal = literals[index]
                     let start = at - literal.anchor
                     guard start >= 0, start + literal.bytes.count <= raw.count,
                         let lp = literal.bytes.baseAddress, raw[start] == literal.bytes[0],
@@ -90,8 +93,17 @@ extension LineParser {
         guard !messageRules.isEmpty else { return }
         let start = Int(message.start)
         let text = UnsafeRawBufferPointer(rebasing: raw[start..<Int(message.end)])
+        let grouped = messageLiterals.count <= 64
+        let found =
+            grouped
+            ? Self.literalsPresent(text, anchors: messageAnchors, literals: messageLiterals, slots: messageSlots) : 0
+        if grouped && found == 0 { return }
         for index in 0..<messageLiterals.count {
-            guard ByteScan.find(messageLiterals[index], in: text) != nil else { continue }
+            if grouped {
+                guard found & (1 << UInt64(index)) != 0 else { continue }
+            } else {
+                guard ByteScan.find(messageLiterals[index], in: text) != nil else { continue }
+            }
             let rule = messageRefs[index]
             switch rule.match(text, using: scratch) {
             case .matched(let captures):

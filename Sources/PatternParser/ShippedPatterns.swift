@@ -159,6 +159,8 @@ public enum ShippedPatterns {
             # `[req-ID ]`: a trailing space where the user identity would be.
             @example 2015-04-02 13:44:09.001 3110 DEBUG nova.compute.manager [req-0a1b2c3d-1111-4222-8333-944455556666 ] Cleaning up image 3c8a
             @expect request_id=req-0a1b2c3d-1111-4222-8333-944455556666 !user !project message="Cleaning up image 3c8a"
+            @example 2015-04-02 13:44:09.001 3110 INFO nova.compute.manager [req-0a1b2c3d-1111-4222-8333-944455556666 None None] Unshelving
+            @expect request_id=req-0a1b2c3d-1111-4222-8333-944455556666 user=None project=None message=Unshelving
             # `[req-ID user tenant]` with names, and the six-field Kilo form.
             @example 2014-10-21 09:31:13.002 2461 AUDIT nova.compute.manager [req-5f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d admin demo] [instance: 96abccce-8d1f-4e07-b6d1-4b2ab87e23b4] Starting instance...
             @expect level=AUDIT user=admin project=demo instance_id=96abccce-8d1f-4e07-b6d1-4b2ab87e23b4 message="Starting instance..."
@@ -290,7 +292,7 @@ public enum ShippedPatterns {
             @example RESP BODY: {"server": {"status": "ACTIVE", "id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"}}
 
             # keystoneauth: GET call to compute for http://…/v2.1/servers/detail used request id req-…
-            @message client_call " used request id " %{HTTP_VERB:client_method} call to %{NOTSPACE:client_service} for %{URL_HOST}?%{REQUEST_URI:client_path} used request id %{REQ_ID:callee_request_id}
+            @message client_call "://" %{HTTP_VERB:client_method} call to %{NOTSPACE:client_service} for %{URL_HOST}?%{REQUEST_URI:client_path} used request id %{REQ_ID:callee_request_id}
             @example GET call to network for http://10.0.0.1:9696/v2.0/ports?device_id=5e6f used request id req-4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8
             @expect client_method=GET client_service=network client_path=/v2.0/ports?device_id=5e6f callee_request_id=req-4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8
 
@@ -327,13 +329,14 @@ public enum ShippedPatterns {
 
             # uWSGI's request line inside a journal wrapper (its own second-resolution time is not taken:
             # the wrapper's is finer).
-            @message uwsgi_request_line "=> generated " %{UWSGI_HEAD} \[%{UWSGI_TIME}\] %{UWSGI_TAIL}
+            @message uwsgi_request_line "HTTP/1." %{UWSGI_HEAD} \[%{UWSGI_TIME}\] %{UWSGI_TAIL}
             @example [pid: 15146|app: 0|req: 1/2] 10.0.0.5 () {58 vars in 1234 bytes} [Thu Sep  5 09:02:08 2019] POST /compute/v2.1/servers => generated 1611 bytes in 912 msecs (HTTP/1.1 202) 8 headers in 369 bytes (1 switches on core 0)
             @expect pid=15146 method=POST path=/compute/v2.1/servers bytes=1611 latency_ms=912 status=202 !timestamp
 
             # cinder: `GET http://10.0.0.1:8776/v3/…/volumes/detail` when a request starts, then
             # `http://10.0.0.1:8776/v3/…/volumes/detail returned with HTTP 200` when it ends.
-            @message cinder_response " returned with HTTP " %{URL_HOST}?%{URL_PATH:path} returned with HTTP %{INT:status:int}
+            # (Literals are chosen to anchor on `:` or `/`, as most rules do: one walk per byte finds them all.)
+            @message cinder_response "://" %{URL_HOST}%{URL_PATH:path} returned with HTTP %{INT:status:int}
             @example http://10.0.0.1:8776/v3/9f8e7d6c5b4a4392/volumes/detail returned with HTTP 200
             @expect path=/v3/9f8e7d6c5b4a4392/volumes/detail status=200 !method
 
