@@ -4,14 +4,14 @@
 ///
 /// A setting wins over the variables; a signal-specific variable wins over the generic one; an
 /// empty value counts as unset (as the OTel spec says). Settings keys: `endpoint` (base URL),
-/// `headers` (`name=value,…`), `service_name`, `host_name`, `environment`, `encoding`
+/// `headers` (`name=value,…`), `service_name`, `host_name`, `environment`, `compression`
 /// (`gzip` or `none`).
 ///
 /// | what | setting | variables (first set wins) | default |
 /// |---|---|---|---|
 /// | URL per signal | `endpoint` + `/v1/<signal>` | `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` as is, `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/<signal>` | `http://localhost:4318/v1/<signal>` |
 /// | headers | `headers` | `OTEL_EXPORTER_OTLP_<SIGNAL>_HEADERS`, `OTEL_EXPORTER_OTLP_HEADERS` | none |
-/// | compression | `encoding` | `OTEL_EXPORTER_OTLP_<SIGNAL>_COMPRESSION`, `OTEL_EXPORTER_OTLP_COMPRESSION` | none |
+/// | compression | `compression` | `OTEL_EXPORTER_OTLP_<SIGNAL>_COMPRESSION`, `OTEL_EXPORTER_OTLP_COMPRESSION` | none |
 /// | default service | `service_name` | `OTEL_SERVICE_NAME`, `service.name` of `OTEL_RESOURCE_ATTRIBUTES` | `tracetail` |
 /// | resource | `host_name` → `host.name`, `environment` → `deployment.environment` | `OTEL_RESOURCE_ATTRIBUTES` | none |
 ///
@@ -102,7 +102,7 @@ public struct OTLPEnvironment: Sendable, Hashable, CustomStringConvertible {
             }
             var compression = OTLPCompression.none
             if let (key, text) =
-                setting("encoding") ?? variable(specific + "COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")
+                setting("compression") ?? variable(specific + "COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")
             {
                 compression = try Self.compression(text, key: key)
             }

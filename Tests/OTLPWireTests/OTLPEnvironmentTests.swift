@@ -124,7 +124,7 @@ import TraceTailCore
         #expect(e.traces.requestHeaders.map(\.1) == ["application/json", "gzip"])
 
         let configured = try OTLPEnvironment(
-            settings: ["encoding": "GZIP", "headers": "content-type=text/plain,x-a=1"],
+            settings: ["compression": "GZIP", "headers": "content-type=text/plain,x-a=1"],
             environment: ["OTEL_EXPORTER_OTLP_COMPRESSION": "none"])
         #expect(configured.logs.compression == .gzip)
         // The body is JSON whatever a configured header claims.
@@ -213,8 +213,8 @@ import TraceTailCore
         ) {
             try OTLPEnvironment(environment: ["OTEL_EXPORTER_OTLP_COMPRESSION": "zstd"])
         }
-        #expect(throws: OTLPEnvironment.Problem.unknownCompression(key: "encoding", value: "br")) {
-            try OTLPEnvironment(settings: ["encoding": "br"], environment: [:])
+        #expect(throws: OTLPEnvironment.Problem.unknownCompression(key: "compression", value: "br")) {
+            try OTLPEnvironment(settings: ["compression": "br"], environment: [:])
         }
     }
 
@@ -264,7 +264,7 @@ import TraceTailCore
             OTLPEnvironment.Problem.malformedEntry(key: "OTEL_RESOURCE_ATTRIBUTES", position: 3).description
                 == "OTEL_RESOURCE_ATTRIBUTES: entry 3 is not name=value (entries are separated by commas)")
         #expect(
-            OTLPEnvironment.Problem.unknownCompression(key: "encoding", value: "br").description
-                == "encoding: \"br\" is not a compression (gzip or none)")
+            OTLPEnvironment.Problem.unknownCompression(key: "compression", value: "br").description
+                == "compression: \"br\" is not a compression (gzip or none)")
     }
 }

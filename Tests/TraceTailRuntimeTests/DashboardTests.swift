@@ -266,7 +266,10 @@ import TraceTailCore
 
     @Test(arguments: [
         ("cta_error_rate{", "cta_error_rates{", "unknown series cta_error_rates"),
-        ("cta_canary_tests{run_id", "cta_canary_tests{service", "cta_canary_tests has no label service"),
+        (
+            "cta_canary_tests_total{run_id", "cta_canary_tests_total{service",
+            "cta_canary_tests_total has no label service"
+        ),
         ("avg by (method)", "avg by (cause)", "not every series has label cause"),
         (
             "cta_workflow_duration_bucket", "cta_workflow_duration_buckets",
@@ -404,9 +407,15 @@ extension DashboardTests {
         var problems: [String] = []
         // Distributions are exposed as Prometheus histograms: `_bucket` (with `le`), `_sum`, `_count`.
         var series: [String: Set<String>] = [:]
+        // Counts are Prometheus counters, exposed with `_total`.
+        let counts: Set<String> = [
+            "cta.incidents.detected", "cta.analysis.started", "cta.analysis.completed", "cta.patches.applied",
+            "cta.canary.tests", "cta.promotions.success", "cta.rollbacks.count", "cta.signatures.saved",
+            "cta.cached_fix.found",
+        ]
         for (name, tags) in emitted {
             let prom = name.replacingOccurrences(of: ".", with: "_")
-            series[prom] = tags
+            series[counts.contains(name) ? prom + "_total" : prom] = tags
             if ["cta.workflow.duration", "cta.request.latency"].contains(name) {
                 series[prom + "_bucket"] = tags.union(["le"])
                 series[prom + "_sum"] = tags

@@ -13,7 +13,7 @@ extension ConfigReader {
             "host", "trace_port", "dogstatsd_port", "dogstatsd_socket", "env", "service", "version",
         ] + exportKeys,
         "datadog_api": ["site", "api_key", "endpoint", "hostname", "env", "version"] + exportKeys,
-        "otlp_http": ["endpoint", "headers"],
+        "otlp_http": ["endpoint", "headers", "host_name", "environment", "service_name", "compression"] + exportKeys,
         "prometheus": ["listen"],
         "webhook": ["url", "format", "routing_key"] + exportKeys,
     ]

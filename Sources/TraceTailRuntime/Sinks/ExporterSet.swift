@@ -1,6 +1,7 @@
 import DatadogWire
 import Dispatch
 import Logging
+import OTLPWire
 import TraceTailCore
 
 /// The network sinks of one configuration, driven alike by `replay` and `run`.
@@ -66,6 +67,17 @@ public final class ExporterSet: Sendable {
                             baseURL: resolved.apiBaseURL, apiKey: key, host: sink.settings["hostname"], tags: tags,
                             intervalSeconds: interval, settings: settings, sender: AsyncHTTPSender(), logger: logger))
                 }
+            case "otlp_http":
+                let resolved: OTLPEnvironment
+                do {
+                    resolved = try OTLPEnvironment(settings: sink.settings, environment: environment)
+                } catch {
+                    throw SetupError(description: "\(name): \(error)")
+                }
+                exporters.append(
+                    OTLPExporter(
+                        environment: resolved, intervalNanoseconds: configuration.metrics.interval.nanoseconds,
+                        settings: ExportSettings(sink.settings), sender: AsyncHTTPSender(), logger: logger))
             case "webhook":
                 guard let url = sink.settings["url"] else {
                     throw SetupError(description: "\(name): `url` is required")
