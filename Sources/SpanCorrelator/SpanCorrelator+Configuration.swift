@@ -31,6 +31,12 @@ extension SpanCorrelator {
         /// With `spanPerEvent`, at most this many per-line children are buffered per open span;
         /// further lines still join the span but get no child (counted). Default 4 096.
         public var maxEventsPerSpan: Int
+        /// Only a service that logged the request's HTTP line may be its entry span
+        /// (`correlation.entry_needs_request_line`). Off (DESIGN §3): with no request line, the
+        /// earliest span is the entry. On for one TraceTail per host: a host that sees only
+        /// nova-compute's part of a request must not give it the entry id that nova-api's host
+        /// gives nova-api's span; its spans hang under the request instead. Default false.
+        public var entryNeedsRequestLine = false
 
         /// Creates a configuration; every parameter has the DESIGN default.
         public init(

@@ -49,7 +49,11 @@ extension SpanCorrelator {
             if let t = span.explicitTrace, explicitTrace.map({ t < $0 }) ?? true { explicitTrace = t }
         }
         let trace = explicitTrace ?? TraceID(global?.uuid ?? r.uuid)
-        let entry = spans.count == 1 ? 0 : entryIndex(spans)
+        // -1: no entry here (its request line is on another host); every span is a child.
+        let entry =
+            configuration.entryNeedsRequestLine
+            ? (spans.firstIndex { $0.request != nil } == nil ? -1 : entryIndex(spans))
+            : spans.count == 1 ? 0 : entryIndex(spans)
         let entrySpan = SpanID(r.uuid.low)
         let entryParent = global.flatMap { $0 == r ? nil : SpanID($0.uuid.low) }
         var mask: UInt64 = 0
@@ -61,8 +65,8 @@ extension SpanCorrelator {
                 spans[i], trace: trace, span: isEntry ? entrySpan : SpanID(spans[i].anchor),
                 parent: isEntry ? entryParent : entrySpan, requestID: r, globalID: global, into: &output)
         }
-        emitOne(entry)
-        if spans.count > 1 {
+        if entry >= 0 { emitOne(entry) }
+        if spans.count > 1 || entry < 0 {
             // Then by start and service name: a stable, arrival-independent order.
             let others = spans.indices.filter { $0 != entry }.sorted { lhs, rhs in
                 if spans[lhs].start != spans[rhs].start { return spans[lhs].start < spans[rhs].start }
@@ -71,7 +75,8 @@ extension SpanCorrelator {
             for i in others { emitOne(i) }
         }
         return EmittedRecord(
-            trace: trace, entrySpan: entrySpan, entryService: spans[entry].service, serviceMask: mask, kind: .request,
+            trace: trace, entrySpan: entrySpan, entryService: entry >= 0 ? spans[entry].service : -1, serviceMask: mask,
+            kind: .request,
             sequence: 0)
     }
 

@@ -110,7 +110,7 @@ extension ConfigReader {
     }
 
     mutating func readCorrelation(_ node: Node, into c: inout TraceTailConfiguration.Correlation) {
-        let keys = ["idle_timeout", "allowed_lateness", "max_open_spans", "span_per_event"]
+        let keys = ["idle_timeout", "allowed_lateness", "max_open_spans", "span_per_event", "entry_needs_request_line"]
         for (key, value) in entries(node, "correlation", allowed: keys) {
             let k = "correlation.\(key)"
             switch key {
@@ -118,6 +118,7 @@ extension ConfigReader {
             case "allowed_lateness": if let v = duration(value, k) { c.allowedLateness = v }
             case "max_open_spans": if let v = int(value, k, min: 1) { c.maxOpenSpans = v }
             case "span_per_event": if let v = bool(value, k) { c.spanPerEvent = v }
+            case "entry_needs_request_line": if let v = bool(value, k) { c.entryNeedsRequestLine = v }
             default: break
             }
         }

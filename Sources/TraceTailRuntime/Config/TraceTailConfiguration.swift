@@ -35,6 +35,9 @@ public struct TraceTailConfiguration: Sendable, Equatable {
         public var maxOpenSpans: Int = 100_000
         /// Also emit one `log_event` child span per line. Default false.
         public var spanPerEvent: Bool = false
+        /// Only a service that logged a request's HTTP line is its entry span (one TraceTail
+        /// per host). Default false.
+        public var entryNeedsRequestLine: Bool = false
     }
 
     /// `metrics:` — windows (DESIGN §4).

@@ -10,6 +10,7 @@ extension TraceTailConfiguration {
         out.allowedLateness = correlation.allowedLateness
         out.maxOpenSpans = correlation.maxOpenSpans
         out.spanPerEvent = correlation.spanPerEvent
+        out.entryNeedsRequestLine = correlation.entryNeedsRequestLine
         out.errorStatusMin = metrics.errorStatusMin
         return out
     }
