@@ -18,9 +18,7 @@ final class DatadogAPIExporter: RecordExporter {
     let intervalSeconds: Int64
     let settings: ExportSettings
     let logger: Logger
-    private let queue: ExportQueue<OutputRecord>
-    private let stats = DeliveryStats()
-    private let deadline = GiveUpDeadline()
+    private let lane: ExportLane<OutputRecord>
     private let sender: any HTTPSender
 
     static let batch = 10_000
@@ -38,30 +36,18 @@ final class DatadogAPIExporter: RecordExporter {
         self.settings = settings
         self.sender = sender
         self.logger = logger
-        queue = ExportQueue(capacity: settings.queueSize)
+        lane = ExportLane(settings: settings)
     }
 
     func offer(_ records: [OutputRecord], waiting: Bool) {
-        let telemetry = records.filter { if case .span = $0 { false } else { true } }
-        stats.update { $0.accepted += telemetry.count }
-        queue.offer(telemetry, waiting: waiting)
+        lane.offer(records.filter { if case .span = $0 { false } else { true } }, waiting: waiting)
     }
 
-    func finish(giveUpAfterNanoseconds: Int64) {
-        deadline.set(Clock.monotonicNanoseconds() + giveUpAfterNanoseconds)
-        queue.finish()
-    }
+    func finish(giveUpAfterNanoseconds: Int64) { lane.finish(giveUpAfterNanoseconds: giveUpAfterNanoseconds) }
 
     func run() async {
-        let delivery = HTTPDelivery(
-            sender: sender, policy: settings.retry, timeoutNanoseconds: settings.timeoutNanoseconds, stats: stats,
-            deadline: deadline, logger: logger, label: "datadog_api \(target)",
-            sleep: { try? await Task.sleep(nanoseconds: UInt64(max(0, $0))) }, jitter: { Double.random(in: 0..<1) })
-        while var batch = await queue.take(limit: Self.batch) {
-            if batch.count < Self.batch, !queue.isFinished {
-                try? await Task.sleep(nanoseconds: UInt64(settings.lingerNanoseconds))
-                batch += queue.takeAvailable(limit: Self.batch - batch.count)
-            }
+        let delivery = lane.delivery(sender: sender, logger: logger, label: "datadog_api \(target)")
+        while let batch = await lane.nextBatch(limit: Self.batch) {
             for request in requests(for: batch) {
                 await delivery.deliver(request.request, records: request.records)
             }
@@ -126,9 +112,6 @@ final class DatadogAPIExporter: RecordExporter {
     }
 
     var statuses: [DaemonStatus.Sink] {
-        [
-            DaemonStatus.Sink(
-                type: type, target: target, queue: queue.count, dropped: queue.dropped, stats: stats.snapshot)
-        ]
+        [lane.status(type: type, target: target)]
     }
 }

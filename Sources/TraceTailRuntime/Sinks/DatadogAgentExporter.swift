@@ -14,11 +14,10 @@ final class DatadogAgentExporter: RecordExporter {
     let traceOptions: TraceAgentEncoder.Options
     let statsdOptions: DogStatsDFormatter.Options
     let logger: Logger
-    private let spans: ExportQueue<Span>
-    private let telemetry: ExportQueue<OutputRecord>
-    private let traceStats = DeliveryStats()
-    private let statsdStats = DeliveryStats()
-    private let deadline = GiveUpDeadline()
+    private let spans: ExportLane<Span>
+    private let telemetry: ExportLane<OutputRecord>
+    private var traceStats: DeliveryStats { spans.stats }
+    private var statsdStats: DeliveryStats { telemetry.stats }
     private let sender: any HTTPSender
 
     /// Spans per request; payloads are also split by size inside the encoder.
@@ -37,8 +36,8 @@ final class DatadogAgentExporter: RecordExporter {
         self.sender = sender
         self.logger = logger
         self.target = "\(traceURL) + \(statsd)"
-        spans = ExportQueue(capacity: settings.queueSize)
-        telemetry = ExportQueue(capacity: settings.queueSize)
+        spans = ExportLane(settings: settings)
+        telemetry = ExportLane(settings: settings)
     }
 
     func offer(_ records: [OutputRecord], waiting: Bool) {
@@ -47,16 +46,13 @@ final class DatadogAgentExporter: RecordExporter {
         for record in records {
             if case .span(let span) = record { newSpans.append(span) } else { rest.append(record) }
         }
-        traceStats.update { $0.accepted += newSpans.count }
-        statsdStats.update { $0.accepted += rest.count }
         spans.offer(newSpans, waiting: waiting)
         telemetry.offer(rest, waiting: waiting)
     }
 
     func finish(giveUpAfterNanoseconds: Int64) {
-        deadline.set(Clock.monotonicNanoseconds() + giveUpAfterNanoseconds)
-        spans.finish()
-        telemetry.finish()
+        spans.finish(giveUpAfterNanoseconds: giveUpAfterNanoseconds)
+        telemetry.finish(giveUpAfterNanoseconds: giveUpAfterNanoseconds)
     }
 
     func run() async {
@@ -67,18 +63,9 @@ final class DatadogAgentExporter: RecordExporter {
     }
 
     private func sendTraces() async {
-        let delivery = HTTPDelivery(
-            sender: sender, policy: settings.retry, timeoutNanoseconds: settings.timeoutNanoseconds,
-            stats: traceStats, deadline: deadline, logger: logger, label: "datadog_agent \(traceURL)",
-            sleep: { try? await Task.sleep(nanoseconds: UInt64(max(0, $0))) },
-            jitter: { Double.random(in: 0..<1) })
+        let delivery = spans.delivery(sender: sender, logger: logger, label: "datadog_agent \(traceURL)")
         let encoder = TraceAgentEncoder(options: traceOptions)
-        while var batch = await spans.take(limit: Self.spanBatch) {
-            if batch.count < Self.spanBatch, !spans.isFinished {
-                // A short wait lets a burst become one request instead of many.
-                try? await Task.sleep(nanoseconds: UInt64(settings.lingerNanoseconds))
-                batch += spans.takeAvailable(limit: Self.spanBatch - batch.count)
-            }
+        while let batch = await spans.nextBatch(limit: Self.spanBatch) {
             let payloads = encoder.encode(batch)
             // A span larger than a whole payload is left out by the encoder; it is counted.
             let left = batch.count - payloads.reduce(0) { $0 + $1.spanCount }
@@ -97,7 +84,7 @@ final class DatadogAgentExporter: RecordExporter {
         // Failures are logged at most once a minute: a connected UDP socket with no listener
         // fails every other send (ICMP), which must not flood the log.
         var lastWarning: Int64?
-        while let batch = await telemetry.take(limit: Self.telemetryBatch) {
+        while let batch = await telemetry.queue.take(limit: Self.telemetryBatch) {
             var batcher = DogStatsDBatcher(maxPacketBytes: statsdTarget.maxPacketBytes)
             var unencodable = 0
             for record in batch {
@@ -149,12 +136,8 @@ final class DatadogAgentExporter: RecordExporter {
     /// Two rows: traces and DogStatsD fail independently.
     var statuses: [DaemonStatus.Sink] {
         [
-            DaemonStatus.Sink(
-                type: "datadog_agent.traces", target: traceURL, queue: spans.count, dropped: spans.dropped,
-                stats: traceStats.snapshot),
-            DaemonStatus.Sink(
-                type: "datadog_agent.dogstatsd", target: statsdTarget.description, queue: telemetry.count,
-                dropped: telemetry.dropped, stats: statsdStats.snapshot),
+            spans.status(type: "datadog_agent.traces", target: traceURL),
+            telemetry.status(type: "datadog_agent.dogstatsd", target: statsdTarget.description),
         ]
     }
 }

@@ -15,9 +15,8 @@ final class OTLPExporter: RecordExporter {
     let settings: ExportSettings
     let intervalNanoseconds: Int64
     let logger: Logger
-    private let queue: ExportQueue<OutputRecord>
-    private let stats = DeliveryStats()
-    private let deadline = GiveUpDeadline()
+    private let lane: ExportLane<OutputRecord>
+    private var stats: DeliveryStats { lane.stats }
     private let sender: any HTTPSender
 
     static let batch = 5_000
@@ -35,30 +34,19 @@ final class OTLPExporter: RecordExporter {
         self.sender = sender
         self.logger = logger
         target = environment.traces.url
-        queue = ExportQueue(capacity: settings.queueSize)
+        lane = ExportLane(settings: settings)
     }
 
     func offer(_ records: [OutputRecord], waiting: Bool) {
-        stats.update { $0.accepted += records.count }
-        queue.offer(records, waiting: waiting)
+        lane.offer(records, waiting: waiting)
     }
 
-    func finish(giveUpAfterNanoseconds: Int64) {
-        deadline.set(Clock.monotonicNanoseconds() + giveUpAfterNanoseconds)
-        queue.finish()
-    }
+    func finish(giveUpAfterNanoseconds: Int64) { lane.finish(giveUpAfterNanoseconds: giveUpAfterNanoseconds) }
 
     func run() async {
-        let delivery = HTTPDelivery(
-            sender: sender, policy: settings.retry, timeoutNanoseconds: settings.timeoutNanoseconds, stats: stats,
-            deadline: deadline, logger: logger, label: "otlp_http \(target)",
-            sleep: { try? await Task.sleep(nanoseconds: UInt64(max(0, $0))) }, jitter: { Double.random(in: 0..<1) })
+        let delivery = lane.delivery(sender: sender, logger: logger, label: "otlp_http \(target)")
         let options = OTLPEncoderOptions(environment: environment, maxBodyBytes: Self.maxBodyBytes)
-        while var batch = await queue.take(limit: Self.batch) {
-            if batch.count < Self.batch, !queue.isFinished {
-                try? await Task.sleep(nanoseconds: UInt64(settings.lingerNanoseconds))
-                batch += queue.takeAvailable(limit: Self.batch - batch.count)
-            }
+        while let batch = await lane.nextBatch(limit: Self.batch) {
             var spans: [Span] = []
             var points: [MetricPoint] = []
             var events: [TelemetryEvent] = []
@@ -124,9 +112,6 @@ final class OTLPExporter: RecordExporter {
     }
 
     var statuses: [DaemonStatus.Sink] {
-        [
-            DaemonStatus.Sink(
-                type: type, target: target, queue: queue.count, dropped: queue.dropped, stats: stats.snapshot)
-        ]
+        [lane.status(type: type, target: target)]
     }
 }

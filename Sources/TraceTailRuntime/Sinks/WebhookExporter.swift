@@ -15,9 +15,7 @@ final class WebhookExporter: RecordExporter {
     let routingKey: String?
     let settings: ExportSettings
     let logger: Logger
-    private let queue: ExportQueue<TelemetryEvent>
-    private let stats = DeliveryStats()
-    private let deadline = GiveUpDeadline()
+    private let lane: ExportLane<TelemetryEvent>
     private let sender: any HTTPSender
 
     init(
@@ -31,7 +29,7 @@ final class WebhookExporter: RecordExporter {
         self.sender = sender
         self.logger = logger
         target = Self.redacted(url)
-        queue = ExportQueue(capacity: settings.queueSize)
+        lane = ExportLane(settings: settings)
     }
 
     /// `https://hooks.slack.com/…`: scheme and host only.
@@ -48,21 +46,15 @@ final class WebhookExporter: RecordExporter {
             guard case .event(let event) = record, WebhookPayload.notable.contains(event.name) else { return nil }
             return event
         }
-        stats.update { $0.accepted += events.count }
-        queue.offer(events, waiting: waiting)
+        lane.offer(events, waiting: waiting)
     }
 
-    func finish(giveUpAfterNanoseconds: Int64) {
-        deadline.set(Clock.monotonicNanoseconds() + giveUpAfterNanoseconds)
-        queue.finish()
-    }
+    func finish(giveUpAfterNanoseconds: Int64) { lane.finish(giveUpAfterNanoseconds: giveUpAfterNanoseconds) }
 
     func run() async {
-        let delivery = HTTPDelivery(
-            sender: sender, policy: settings.retry, timeoutNanoseconds: settings.timeoutNanoseconds, stats: stats,
-            deadline: deadline, logger: logger, label: "webhook \(target)",
-            sleep: { try? await Task.sleep(nanoseconds: UInt64(max(0, $0))) }, jitter: { Double.random(in: 0..<1) })
-        while let batch = await queue.take(limit: 100) {
+        let delivery = lane.delivery(sender: sender, logger: logger, label: "webhook \(target)")
+        // One event at a time: notifications are few and each is its own request.
+        while let batch = await lane.queue.take(limit: 100) {
             for event in batch {
                 guard let body = WebhookPayload.body(event, format: format, routingKey: routingKey) else { continue }
                 await delivery.deliver(
@@ -74,9 +66,6 @@ final class WebhookExporter: RecordExporter {
     }
 
     var statuses: [DaemonStatus.Sink] {
-        [
-            DaemonStatus.Sink(
-                type: type, target: target, queue: queue.count, dropped: queue.dropped, stats: stats.snapshot)
-        ]
+        [lane.status(type: type, target: target)]
     }
 }
