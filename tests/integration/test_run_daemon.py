@@ -137,7 +137,11 @@ def test_logrotate_create_and_copytruncate_under_load(daemon_factory):
     # Rename rotation loses nothing; copytruncate can lose what was appended between the last
     # read and the truncation (documented). Every missing line must be in a rotated copy.
     rotated = "".join(p.read_text() for p in d.logdir.glob("nova-api.log.*"))
-    assert all(i in rotated for i in missing)
+    # What the writer appends between logrotate's copy and its truncation is in no file at all
+    # (logrotate's own copytruncate window): at most one writer burst (100 lines) per
+    # copytruncate rotation may be missing from the copies too.
+    nowhere = [i for i in missing if i not in rotated]
+    assert len(nowhere) <= 100 * modes.count("copytruncate"), nowhere[:5]
     assert len(missing) < total * 0.2, len(missing)
     assert status["tailer"]["rotations"] + status["tailer"]["truncations"] >= 2
 
