@@ -58,6 +58,39 @@ struct Parse: ParsableCommand {
         let set = try PatternDirectory.compile(patterns)
         var parser = try LineParser(
             format: format?.logFormat ?? detectFormat(), patterns: set, maxLineBytes: maxLineBytes)
+        let out = TraceTailRuntime.OutputStream.standardOutput()
+        // One writer for every record: the JSON path allocates nothing per line.
+        var json = JSONWriter()
+        func write(_ bytes: ArraySlice<UInt8>, number: Int, truncated: Bool) throws {
+            let event = parser.parse(bytes, source: SourceID(0), lineID: number, truncated: truncated)
+            if output == .jsonl {
+                json.reset()
+                event.writeParseRecord(into: &json)
+                try out.writeLine(bytes: json.bytes)
+            } else {
+                try out.writeLine(event.parseRecordText)
+            }
+        }
+        if CompressedLines.isGzip(file) {
+            // logrotate's `nova-api.log.2.gz`: decompressed as it is read, by magic bytes.
+            let damage: String?
+            do {
+                damage = try CompressedLines.forEachLine(path: file, maxLineBytes: maxLineBytes) {
+                    try write($0, number: $1, truncated: $2)
+                }
+            } catch let error as ReplayError {
+                try? out.flush()
+                printError("tracetail: cannot read \(error.message)")
+                throw ExitCode.failure
+            }
+            try out.flush()
+            printStats(parser.counters)
+            if let damage {
+                printError("tracetail: \(damage)")
+                throw ExitCode.failure
+            }
+            return
+        }
         let reader: LineReader
         do {
             reader = try LineReader(path: file, maxLineBytes: maxLineBytes)
@@ -65,22 +98,11 @@ struct Parse: ParsableCommand {
             printError("tracetail: cannot read \(file): \(error.message)")
             throw ExitCode.failure
         }
-        let out = TraceTailRuntime.OutputStream.standardOutput()
         var batch = LineBatch()
-        // One writer for every record: the JSON path allocates nothing per line.
-        var json = JSONWriter()
         do {
             while try reader.next(into: &batch) {
                 for (i, line) in batch.lines.enumerated() {
-                    let event = parser.parse(
-                        batch[i], source: SourceID(0), lineID: line.number, truncated: line.truncated)
-                    if output == .jsonl {
-                        json.reset()
-                        event.writeParseRecord(into: &json)
-                        try out.writeLine(bytes: json.bytes)
-                    } else {
-                        try out.writeLine(event.parseRecordText)
-                    }
+                    try write(batch[i], number: line.number, truncated: line.truncated)
                 }
             }
         } catch let error as LineReaderError {
@@ -89,8 +111,12 @@ struct Parse: ParsableCommand {
             throw ExitCode.failure
         }
         try out.flush()
+        printStats(parser.counters)
+    }
+
+    /// `--stats`: line counts by outcome on standard error.
+    private func printStats(_ c: ParseCounters) {
         if stats {
-            let c = parser.counters
             let reasons = UnmatchedReason.allCases.filter { c.unmatched($0) > 0 }.map { "\($0): \(c.unmatched($0))" }
             printError(
                 "\(c.lines) lines: \(c.matched) matched (\(c.continuations) continuations), "

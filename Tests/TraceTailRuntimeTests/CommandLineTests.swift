@@ -70,6 +70,32 @@ import Testing
         #expect(kinds == ["span", "metric", "event"])
     }
 
+    @Test func parseReadsGzipByItsMagicBytesAndSaysWhenItIsCutShort() throws {
+        let dir = try Repo.temporaryDirectory("parse-gzip")
+        let plain = Repo.path("samples/nova-api.log")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = [
+            "-c",
+            "gzip -c '\(plain)' > '\(dir)/nova-api.log.2' && head -c 2000 '\(dir)/nova-api.log.2' > '\(dir)/cut.gz'",
+        ]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let expected = try Self.run(["parse", plain])
+        // Named like a rotated generation, not `.gz`: recognised by its magic bytes.
+        let decompressed = try Self.run(["parse", dir + "/nova-api.log.2"])
+        #expect(decompressed.status == 0, "\(decompressed.stderr)")
+        #expect(decompressed.stdout == expected.stdout)
+        #expect(!expected.stdout.isEmpty)
+        let cut = try Self.run(["parse", dir + "/cut.gz"])
+        #expect(cut.status == 1)
+        #expect(cut.stderr.contains("cut.gz: gzip data ends early (truncated)"), "\(cut.stderr)")
+        // What was read before the cut is printed (the last line may be a fragment).
+        let complete = cut.stdout.split(separator: "\n").dropLast()
+        #expect(complete.count > 3)
+        #expect(expected.stdout.hasPrefix(complete.joined(separator: "\n")))
+    }
+
     @Test func usageErrorsExitTwo() throws {
         #expect(try Self.run(["replay"]).status == 2)
         #expect(try Self.run(["replay", "samples/", "--output", "pdf"]).status == 2)

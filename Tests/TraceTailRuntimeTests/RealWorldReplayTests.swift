@@ -231,9 +231,16 @@ import TraceTailReport
         // What came before the damage is intact.
         #expect(broken.count > 100)
         #expect(Array(broken.prefix(100)) == (0..<100).map { "line \($0) of a log that compresses well" })
-        let (partial, _, _, _) = try Self.lines(dir + "/truncated.gz")
+        let (partial, _, _, cutReader) = try Self.lines(dir + "/truncated.gz")
         #expect(partial.count < 5_000)
         #expect(partial.dropLast().allSatisfy { $0.hasPrefix("line ") })
+        // zlib reports nothing when the data simply stops; the missing ISIZE trailer tells.
+        #expect(cutReader.problem?.contains("ends early (truncated) after \(partial.count) lines") == true)
+        // Cut inside the eight-byte trailer: every line is there, and still the file is short.
+        _ = FileManager.default.createFile(atPath: dir + "/trailer.gz", contents: good.prefix(good.count - 3))
+        let (whole, _, _, trailerReader) = try Self.lines(dir + "/trailer.gz")
+        #expect(whole.count == 5_000)
+        #expect(trailerReader.problem?.contains("truncated") == true)
 
         // Replay counts the damaged file and goes on with the others.
         try FileManager.default.copyItem(

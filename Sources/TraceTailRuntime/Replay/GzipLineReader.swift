@@ -30,8 +30,14 @@ final class GzipLineReader {
     private(set) var lines: [Line] = []
     /// Compressed bytes read so far: progress against the file's size.
     private(set) var compressedOffset: Int64 = 0
-    /// Why decoding stopped early (corrupt data), if it did.
-    private(set) var problem: String?
+    /// Why decoding stopped early (corrupt or cut-short data), if it did.
+    var problem: String? {
+        damage ?? (cutShort ? "\(path): gzip data ends early (truncated) after \(nextLineNumber - 1) lines" : nil)
+    }
+    /// Why decoding of damaged data stopped.
+    private var damage: String?
+    /// The data ended inside a member (see `noteTruncation`).
+    private var cutShort = false
 
     private let fd: Int32
     private let inflater: ZlibDecompressor
@@ -42,6 +48,10 @@ final class GzipLineReader {
     private var skipping = false
     private var inputAtEOF = false
     private var finished = false
+    /// Decompressed bytes of the current member, modulo 2³² (gzip's ISIZE).
+    private var memberBytes: UInt32 = 0
+    /// The last four compressed bytes read: at the end of the file, a whole member's ISIZE.
+    private var lastFour: UInt32 = 0
     private let chunkBytes: Int
 
     /// Opens `path` (which must be gzip data: check with `ReplayFile.isGzip`).
@@ -135,6 +145,7 @@ final class GzipLineReader {
                 try readInput()
                 if input.readableBytes == 0 {
                     finished = true
+                    noteTruncation()
                     break
                 }
             }
@@ -150,18 +161,27 @@ final class GzipLineReader {
                 case .bufferOverflow: break  // output full: more to come
                 case .inputBufferOverflow: break  // needs more input
                 default:
-                    problem = "\(path): gzip data is damaged after \(nextLineNumber - 1) lines (\(error))"
+                    damage = "\(path): gzip data is damaged after \(nextLineNumber - 1) lines (\(error))"
                     finished = true
                 }
             } catch {
-                problem = "\(path): gzip decompression failed: \(error)"
+                damage = "\(path): gzip decompression failed: \(error)"
                 finished = true
             }
+            memberBytes &+= UInt32(truncatingIfNeeded: output.readableBytes)
             output.withUnsafeReadableBytes { data.append(contentsOf: $0) }
             if ended || (output.readableBytes == 0 && input.readableBytes == consumedBefore && consumedBefore > 0) {
                 try startNextMember()
             }
         }
+    }
+
+    /// At the end of the file: a member whose ISIZE trailer (the last four bytes, the
+    /// decompressed length modulo 2³²) disagrees with what was decompressed was cut short — a
+    /// copy interrupted, a download stopped. zlib alone cannot tell: with all input consumed it
+    /// answers the same whether or not the member ended.
+    private func noteTruncation() {
+        cutShort = damage == nil && compressedOffset > 0 && lastFour != memberBytes
     }
 
     /// After a member's end: another member follows (`1f 8b`), or the data is over (trailing
@@ -173,10 +193,11 @@ final class GzipLineReader {
             finished = true
             return
         }
+        memberBytes = 0
         do {
             try inflater.reset()
         } catch {
-            problem = "\(path): gzip decompression failed: \(error)"
+            damage = "\(path): gzip decompression failed: \(error)"
             finished = true
         }
     }
@@ -196,6 +217,7 @@ final class GzipLineReader {
             }
         }
         if failure != 0 { throw ReplayError("\(path): \(String(cString: strerror(failure)))") }
+        for byte in input.readableBytesView.suffix(min(4, got)) { lastFour = lastFour >> 8 | UInt32(byte) << 24 }
         if got == 0 { inputAtEOF = true }
         compressedOffset += Int64(got)
     }
