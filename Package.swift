@@ -58,7 +58,11 @@ let package = Package(
         // Its file-system access goes through the `FileSystem` protocol so tests run it on a fake.
         .target(
             name: "LogTailer",
-            dependencies: ["TraceTailCore", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: [
+                "TraceTailCore", .product(name: "DequeModule", package: "swift-collections"),
+                // zlib, for generations logrotate compressed while the daemon was stopped.
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The text and HTML reports of `replay`; they read output records only.

@@ -66,6 +66,12 @@ public protocol FileSystem: Sendable {
     func close(_ handle: FileHandleToken)
     /// The entry names of a directory (no `.`/`..`); nil when it cannot be listed.
     func list(directory: String) -> [String]?
+    /// Opens the decompressed content of the gzip file at `path` as a new, unnamed, read-only
+    /// file (a rotated generation that logrotate compressed while the tailer was stopped). Its
+    /// status is the unnamed file's: its own inode, the decompressed size. Damaged or cut-short
+    /// data yields what decoded before the damage. Throws with the `errno` (`EILSEQ` when the
+    /// file is no gzip data).
+    func openDecompressed(path: String) throws(FileSystemError) -> FileHandleToken
 }
 
 extension FileSystem {

@@ -116,7 +116,35 @@ public final class InMemoryFileSystem: FileSystem {
         }
     }
 
+    /// The fake's gzip: its magic bytes, a marker, then the content as is. Real compression is
+    /// `PosixFileSystem`'s business; the tailer only needs "this name holds that content".
+    static let gzipHeader: [UInt8] = [0x1F, 0x8B, 0xFA, 0xCE]
+
+    public func openDecompressed(path: String) throws(FileSystemError) -> FileHandleToken {
+        let result: Result<FileHandleToken, FileSystemError> = state.withLock { s in
+            guard let inode = Self.resolve(path, in: s), let node = s.nodes[inode] else {
+                return .failure(FileSystemError(path: path, code: ENOENT))
+            }
+            if node.denied { return .failure(FileSystemError(path: path, code: EACCES)) }
+            guard node.data.starts(with: Self.gzipHeader) else {
+                return .failure(FileSystemError(path: path, code: EILSEQ))
+            }
+            // An unnamed inode, alive while its handle is open: the temporary file of the real one.
+            let anonymous = Self.allocate(.file, in: &s)
+            s.nodes[anonymous]?.data = Array(node.data.dropFirst(Self.gzipHeader.count))
+            s.nodes[anonymous]?.links = 0
+            let token = s.nextHandle
+            s.nextHandle += 1
+            s.handles[token] = Handle(inode: anonymous)
+            return .success(FileHandleToken(token))
+        }
+        return try result.get()
+    }
+
     // MARK: Staging
+
+    /// Replaces `path` with `bytes` "compressed" in the fake's gzip form (see `openDecompressed`).
+    public func writeGzip(_ path: String, _ bytes: [UInt8]) { write(path, Self.gzipHeader + bytes) }
 
     /// Replaces the contents of `path` (O_TRUNC write; creates the file with a new inode when absent).
     public func write(_ path: String, _ bytes: [UInt8]) {

@@ -29,6 +29,9 @@ extension Tailer {
         /// Restored positions dropped because their file's content no longer matched (inode reuse,
         /// rewrite while stopped) or their file was gone.
         public var staleCheckpoints = 0
+        /// Rotated generations read through decompression: logrotate compressed them while the
+        /// tailer was stopped.
+        public var compressedGenerationsRead = 0
         /// New files not opened in a poll because `maxOpenFiles` descriptors were in use.
         public var openDeferred = 0
 

@@ -41,7 +41,12 @@ extension Tailer {
     }
 
     private func addFile(_ path: String, to found: inout [String: FileStatus]) {
-        guard found[path] == nil, let status = fileSystem.status(path: path), status.isRegularFile else { return }
+        // A compressed generation matched by a wide glob (`nova-api.log*`) is no live file: its
+        // bytes are gzip, never appended to. Only a restart reads one, through decompression,
+        // when it holds content the checkpoint was about.
+        guard !path.hasSuffix(".gz"), found[path] == nil, let status = fileSystem.status(path: path),
+            status.isRegularFile
+        else { return }
         found[path] = status
     }
 

@@ -82,47 +82,61 @@ extension Tailer {
     }
 
     /// Restored positions whose file is no longer at a watched path: look for the inode in the
-    /// position's directory (renamed while stopped, T08) and drain it from its offset. Others are
-    /// dropped, except those whose path is unreadable now (kept until it can be opened).
-    mutating func resumeRenamedWhileStopped(now: Int64) {
+    /// position's directory (renamed while stopped, T08), or for a compressed generation holding
+    /// its content (renamed and compressed while stopped), and drain it from its offset; then
+    /// read the generations rotated after it that the tailer never saw. Others are dropped,
+    /// except those whose path is unreadable now (kept until it can be opened).
+    mutating func resumeRenamedWhileStopped(now: Int64, output: inout [TailedLines]) {
         for (identity, position) in restoring.sorted(by: { $0.value.source < $1.value.source }) {
             if unreadable[position.path] != nil { continue }
             restoring[identity] = nil
-            guard let path = locate(identity, in: Self.directory(of: position.path)),
-                let handle = try? fileSystem.open(path: path)
-            else {
+            let directory = Self.directory(of: position.path)
+            let found: (file: TrackedFile, name: String)
+            if let file = openRenamed(identity, position, now: now) {
+                found = (file, Self.baseName(file.path))
+            } else if let (file, generation) = openCompressedGeneration(position, now: now) {
+                found = (file, generation.name)
+            } else {
                 counters.staleCheckpoints += 1
                 sourceIDs.release(position.source)
                 continue
             }
-            guard let status = fileSystem.status(of: handle), FileIdentity(status) == identity else {
-                fileSystem.close(handle)
-                counters.staleCheckpoints += 1
-                sourceIDs.release(position.source)
-                continue
-            }
-            let want = min(configuration.fingerprintBytes, Int(status.size))
-            let head = (try? fileSystem.readFully(handle, at: 0, count: want)) ?? []
-            // Outside the watched paths only evidence counts: an empty fingerprint (the file was
-            // empty) would let a reused inode number pass for the file (T13).
-            guard !position.fingerprint.isEmpty, Self.resumable(position, head: head, size: status.size) else {
-                // Not a watched file, and not the content the checkpoint was about: leave it alone.
-                fileSystem.close(handle)
-                counters.staleCheckpoints += 1
-                sourceIDs.release(position.source)
-                continue
-            }
-            counters.filesOpened += 1
-            var file = TrackedFile(
-                source: SourceID(position.source), path: path, fileName: position.fileName, identity: identity,
-                handle: handle, fingerprint: head,
-                cursor: LineFramer(
-                    offset: 0, nextLineNumber: 1, skipping: false, maxLineBytes: configuration.maxLineBytes),
-                size: status.size, draining: true, lastGrowth: now)
-            resume(&file, at: position)
             counters.rotations += 1
-            tracked.append(file)
+            tracked.append(found.file)
+            if let generation = GenerationName(found.name, of: position.fileName) {
+                resumeNewerGenerations(
+                    of: position.fileName, than: generation, in: directory, now: now, output: &output)
+            }
         }
+    }
+
+    /// The file of a restored position under another name in its directory, open and positioned
+    /// at the stored offset; nil when no entry there is that file with that content.
+    private mutating func openRenamed(_ identity: FileIdentity, _ position: FilePosition, now: Int64) -> TrackedFile? {
+        guard let path = locate(identity, in: Self.directory(of: position.path)),
+            let handle = try? fileSystem.open(path: path)
+        else { return nil }
+        guard let status = fileSystem.status(of: handle), FileIdentity(status) == identity else {
+            fileSystem.close(handle)
+            return nil
+        }
+        let want = min(configuration.fingerprintBytes, Int(status.size))
+        let head = (try? fileSystem.readFully(handle, at: 0, count: want)) ?? []
+        // Outside the watched paths only evidence counts: an empty fingerprint (the file was
+        // empty) would let a reused inode number pass for the file (T13).
+        guard !position.fingerprint.isEmpty, Self.resumable(position, head: head, size: status.size) else {
+            // Not a watched file, and not the content the checkpoint was about: leave it alone.
+            fileSystem.close(handle)
+            return nil
+        }
+        counters.filesOpened += 1
+        var file = TrackedFile(
+            source: SourceID(position.source), path: path, fileName: position.fileName, identity: identity,
+            handle: handle, fingerprint: head,
+            cursor: LineFramer(offset: 0, nextLineNumber: 1, skipping: false, maxLineBytes: configuration.maxLineBytes),
+            size: status.size, draining: true, lastGrowth: now)
+        resume(&file, at: position)
+        return file
     }
 
     /// Starts after the last complete line, numbering lines as if the skipped ones had been read.

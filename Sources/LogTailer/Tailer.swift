@@ -49,7 +49,7 @@ public struct Tailer: Sendable {
         for (path, status) in fresh {
             track(path: path, status: status, now: now, truncated: &truncated, output: &output)
         }
-        if !hasPolled { resumeRenamedWhileStopped(now: now) }
+        if !hasPolled { resumeRenamedWhileStopped(now: now, output: &output) }
         settle(truncated, into: &output)
         reopenLostHandles(into: &output)
         // Draining files first, so a rotated file's last lines come before its successor's first.

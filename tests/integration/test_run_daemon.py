@@ -146,6 +146,34 @@ def test_logrotate_create_and_copytruncate_under_load(daemon_factory):
     assert status["tailer"]["rotations"] + status["tailer"]["truncations"] >= 2
 
 
+def test_rotations_and_compression_while_stopped_lose_nothing(daemon_factory):
+    """logrotate with `compress` (no delaycompress) runs twice while the daemon is down: the
+    checkpointed file is now gzip data under another name (its inode gone), and a whole
+    generation was written and rotated without the daemon ever seeing it."""
+    d = daemon_factory()
+    log = d.logdir / "nova-api.log"
+    append(log, 0, 300)
+    d.start()
+    d.wait_for(lambda: len(d.ids()) >= 300, 30, "first 300 spans never came out")
+    assert d.stop() == 0
+    conf = d.workdir / "logrotate-compress.conf"
+    conf.write_text(f"{d.logdir}/nova-api.log {{\n    rotate 5\n    compress\n    create\n}}\n")
+    rotate = ["logrotate", "-f", "-s", str(d.workdir / "logrotate.state"), str(conf)]
+    append(log, 300, 100)  # after the checkpoint, before the first rotation
+    subprocess.run(rotate, check=True, capture_output=True)
+    append(log, 400, 100)  # a generation the daemon never sees live
+    subprocess.run(rotate, check=True, capture_output=True)
+    append(log, 500, 100)  # the live file
+    assert sorted(p.name for p in d.logdir.iterdir()) == ["nova-api.log", "nova-api.log.1.gz", "nova-api.log.2.gz"]
+    d.start()
+    d.wait_for(lambda: len(set(d.ids())) >= 600, 30, "spans of the rotated generations never came out")
+    time.sleep(1.5)
+    assert d.stop() == 0
+    ids = d.ids()
+    assert [i for i, c in collections.Counter(ids).items() if c > 1] == []
+    assert set(ids) == expected(0, 600)
+
+
 def post(port, path, body):
     req = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", data=body.encode(), headers={"Content-Type": "application/json"}
