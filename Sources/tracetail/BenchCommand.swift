@@ -37,8 +37,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "Reuse the generated directory when it was made for the same --lines.")
     var reuse = false
 
-    @Option(help: "Measure only these, comma-separated: grep, regex, parse, replay (default: all).")
-    var only: String = "grep,regex,parse,replay"
+    @Option(
+        help: """
+            Measure only these, comma-separated: grep, regex, parse, json, replay, cli (each command \
+            as a child process, with its peak RSS), mallocs (allocations per line) (default: all).
+            """)
+    var only: String = "grep,regex,parse,json,replay,cli,mallocs"
 
     @Flag(help: "Same as --only parse.")
     var parseOnly = false
@@ -50,9 +54,10 @@ struct Bench: ParsableCommand {
     func validate() throws {
         guard lines > 0 else { throw ValidationError("--lines must be positive") }
         guard runs > 0 else { throw ValidationError("--runs must be positive") }
-        let known: Set<String> = ["grep", "regex", "parse", "replay"]
+        let known: Set<String> = ["grep", "regex", "parse", "json", "replay", "cli", "mallocs"]
         for name in selected where !known.contains(name) {
-            throw ValidationError("--only: unknown measurement '\(name)' (grep, regex, parse, replay)")
+            throw ValidationError(
+                "--only: unknown measurement '\(name)' (grep, regex, parse, json, replay, cli, mallocs)")
         }
     }
 
@@ -71,8 +76,11 @@ struct Bench: ParsableCommand {
         if selected.contains("grep"), let job = grepJob(input, set) { jobs.append(job) }
         if selected.contains("regex") { jobs.append(regexJob(input, set)) }
         if selected.contains("parse") { jobs.append(parseJob(input, set)) }
+        if selected.contains("json") { jobs.append(jsonJob(input, set)) }
         if selected.contains("replay") { jobs.append(replayJob(set)) }
-        printTable(try measure(jobs, input: input), input: input)
+        if selected.contains("cli") { jobs += commandJobs(input) }
+        if !jobs.isEmpty { printTable(try measure(jobs, input: input), input: input) }
+        if selected.contains("mallocs") { try measureMallocs(input) }
     }
 
     // MARK: Input
@@ -136,7 +144,7 @@ struct Bench: ParsableCommand {
     }
 
     /// Every simulated file, CTA events included: what the replay reads.
-    private func allFiles() -> [String] {
+    func allFiles() -> [String] {
         SimulatedFile.allCases.map { dir + "/" + $0.fileName }.filter { FileManager.default.fileExists(atPath: $0) }
     }
 
@@ -309,11 +317,36 @@ struct Bench: ParsableCommand {
         }
     }
 
+    /// The parse stage plus every event written as its `parse --output jsonl` record into one
+    /// reused `JSONWriter`, no I/O: beside the `parse` row, what the JSON itself costs.
+    private func jsonJob(_ input: Input, _ set: PatternSet) -> Job {
+        Job(label: "tracetail parse + JSON records") {
+            var lines = 0
+            var jsonBytes = 0
+            var json = JSONWriter()
+            for path in input.logFiles {
+                var parser = try LineParser(format: .oslo, patterns: set)
+                let reader = try LineReader(path: path)
+                var batch = LineBatch()
+                while try reader.next(into: &batch) {
+                    for i in 0..<batch.count {
+                        let event = parser.parse(batch[i], source: SourceID(0), lineID: batch.lines[i].number)
+                        json.reset()
+                        event.writeParseRecord(into: &json)
+                        jsonBytes += json.bytes.count + 1
+                    }
+                }
+                lines += parser.counters.lines
+            }
+            return (lines, "\(jsonBytes / 1_000_000) MB of JSON")
+        }
+    }
+
     /// The whole replay (reader, merge, parser, correlator, aggregator) with every record discarded,
     /// as `replay --output none` runs it.
     private func replayJob(_ set: PatternSet) -> Job {
         let request = ReplayRequest(paths: allFiles(), patterns: set)
-        return Job(label: "tracetail replay --output none") {
+        return Job(label: "tracetail replay (in process, records discarded)") {
             let engine = try ReplayEngine(request)
             var records = 0
             let result = try engine.run(emit: { _ in records += 1 })
@@ -352,7 +385,27 @@ struct Bench: ParsableCommand {
                 format(Double(r.bytes) / r.wall / 1e6, 0), format(Double(r.bytes) / r.cpu / 1e6, 0), r.note,
             ])
         }
-        var widths = [Int](repeating: 0, count: header.count)
+        printAligned(table)
+        if let json = rows.first(where: { $0.label == "tracetail parse + JSON records" }),
+            let parse = rows.first(where: { $0.label == "tracetail parse" }), json.cpu > parse.cpu,
+            let mb = Double(json.note.split(separator: " ").first ?? "")
+        {
+            print(
+                "JSON records alone: \(format(mb / (json.cpu - parse.cpu), 0)) MB/s per core (the CPU time over parse's)"
+            )
+        }
+        if let grep = rows.first(where: { $0.label.hasPrefix("pcre2grep") }) {
+            for r in rows where r.label != grep.label {
+                print("\(r.label): \(format(r.cpu / grep.cpu, 2))× the CPU time of pcre2grep -c")
+            }
+        }
+        print("(MB = bytes of the .log files; rates per core use CPU time, user + system)")
+    }
+
+    /// Prints rows with the first column left-aligned, the others right-aligned, a rule under
+    /// the header.
+    func printAligned(_ table: [[String]]) {
+        var widths = [Int](repeating: 0, count: table.first?.count ?? 0)
         for row in table { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         for (n, row) in table.enumerated() {
             var line = ""
@@ -365,12 +418,6 @@ struct Bench: ParsableCommand {
             print(line)
             if n == 0 { print(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))) }
         }
-        if let grep = rows.first(where: { $0.label.hasPrefix("pcre2grep") }) {
-            for r in rows where r.label != grep.label {
-                print("\(r.label): \(format(r.cpu / grep.cpu, 2))× the CPU time of pcre2grep -c")
-            }
-        }
-        print("(MB = bytes of the .log files; rates per core use CPU time, user + system)")
     }
 
     /// User + system CPU seconds of this process or of its waited-for children.
@@ -385,5 +432,5 @@ struct Bench: ParsableCommand {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    private func format(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+    func format(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
 }

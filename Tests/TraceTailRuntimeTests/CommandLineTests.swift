@@ -151,6 +151,21 @@ import Testing
         }
         #expect(lines("PCRE2 matches only") != nil)
         #expect(lines("PCRE2 matches only") == lines("tracetail parse "))
+        // Each command as a child process, with a peak RSS sampled from that child (not the
+        // bench's own, which exec would carry over).
+        for command in ["replay --output none", "replay --output jsonl", "replay --output text"] {
+            let row = try #require(rows.first { $0.hasPrefix("tracetail " + command) }, "no row \(command)")
+            let mib = row.split(separator: "peak RSS ").last.flatMap { Int($0.split(separator: " ")[0]) }
+            #expect((mib ?? 0) > 1, "\(row)")
+        }
+        #expect(r.stdout.contains("JSON records alone: "))
+        // Allocations per line: a count from the interposer for every command.
+        let mallocs = r.stdout.split(separator: "\n").drop { !$0.hasPrefix("allocations") }.dropFirst(3)
+        #expect(mallocs.count == 4, "\(r.stdout)")
+        for row in mallocs {
+            let numbers = row.split(separator: " ").compactMap { Double($0) }
+            #expect(numbers.count == 4 && numbers[1] > 0, "\(row)")
+        }
         #expect(try Self.run(["bench", "--only", "nope"]).status == 2)
     }
 
