@@ -92,9 +92,12 @@ extension Bench {
     func measureMallocs(_ input: Input) throws {
         guard let library = buildInterposer() else { return }
         let half = try writeHalfInput()
+        // The one-core row allocates what its unpinned twin does.
         let full = commandRows(dir, lines: input.lines, novaAPILines: Self.lineCount(dir + "/nova-api.log"))
+            .filter(\.prefix.isEmpty)
         let halves = commandRows(
-            half, lines: Self.totalLines(half), novaAPILines: Self.lineCount(half + "/nova-api.log"))
+            half, lines: Self.totalLines(half), novaAPILines: Self.lineCount(half + "/nova-api.log")
+        ).filter(\.prefix.isEmpty)
         let countFile = dir + "/malloc-count.out"
         func count(_ row: CommandRow) throws -> Int {
             try? FileManager.default.removeItem(atPath: countFile)

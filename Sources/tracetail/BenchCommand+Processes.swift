@@ -22,6 +22,8 @@ extension Bench {
         var label: String
         var arguments: [String]
         var lines: Int
+        /// A program the command runs under (`taskset -c 0` for the one-core row).
+        var prefix: [String] = []
     }
 
     /// The commands measured as child processes, on `directory` (the input or its half).
@@ -30,6 +32,10 @@ extension Bench {
             CommandRow(
                 label: "replay --output none", arguments: ["replay", directory, "--output", "none", "--no-progress"],
                 lines: lines),
+            CommandRow(
+                label: "replay --output none, one core (taskset -c 0)",
+                arguments: ["replay", directory, "--output", "none", "--no-progress"], lines: lines,
+                prefix: ["/usr/bin/taskset", "-c", "0"]),
             CommandRow(
                 label: "replay --output jsonl", arguments: ["replay", directory, "--output", "jsonl", "--no-progress"],
                 lines: lines),
@@ -52,13 +58,15 @@ extension Bench {
 
     /// Runs `executable arguments` with stdout and stderr to /dev/null and `environment` added,
     /// and measures it through `wait4` (its own CPU time and peak RSS, not all children's).
-    static func spawn(_ arguments: [String], environment extra: [String: String] = [:]) -> ChildRun? {
+    static func spawn(
+        _ arguments: [String], prefix: [String] = [], environment extra: [String: String] = [:]
+    ) -> ChildRun? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = [executable] + arguments
+        let argv = prefix + [executable] + arguments
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in extra { environment[k] = v }
         let envp = environment.map { "\($0.key)=\($0.value)" }
@@ -99,9 +107,12 @@ extension Bench {
     /// The `cli` rows as jobs of the round-robin measurement; the note carries the peak RSS.
     func commandJobs(_ input: Input) -> [Job] {
         let novaAPI = Self.lineCount(dir + "/nova-api.log")
-        return commandRows(dir, lines: input.lines, novaAPILines: novaAPI).map { row in
+        let rows = commandRows(dir, lines: input.lines, novaAPILines: novaAPI).filter {
+            $0.prefix.first.map { FileManager.default.isExecutableFile(atPath: $0) } ?? true
+        }
+        return rows.map { row in
             Job(label: "tracetail " + row.label, children: true) {
-                guard let run = Self.spawn(row.arguments) else { return nil }
+                guard let run = Self.spawn(row.arguments, prefix: row.prefix) else { return nil }
                 guard run.status == 0 else { throw BenchError("tracetail \(row.label) exited \(run.status)") }
                 return (row.lines, "peak RSS \(run.maxRSSKiB / 1024) MiB")
             }

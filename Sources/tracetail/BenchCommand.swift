@@ -394,6 +394,13 @@ struct Bench: ParsableCommand {
                 "JSON records alone: \(format(mb / (json.cpu - parse.cpu), 0)) MB/s per core (the CPU time over parse's)"
             )
         }
+        if let one = rows.first(where: { $0.label.hasPrefix("tracetail replay --output none, one core") }),
+            let both = rows.first(where: { $0.label == "tracetail replay --output none" })
+        {
+            print(
+                "replay --output none on \(ProcessInfo.processInfo.activeProcessorCount) cores: "
+                    + "\(format(one.wall / both.wall, 2))× the one-core speed (wall time)")
+        }
         if let grep = rows.first(where: { $0.label.hasPrefix("pcre2grep") }) {
             for r in rows where r.label != grep.label {
                 print("\(r.label): \(format(r.cpu / grep.cpu, 2))× the CPU time of pcre2grep -c")

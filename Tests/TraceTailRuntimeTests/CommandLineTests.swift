@@ -21,8 +21,13 @@ import Testing
     }
 
     /// Runs the binary with `arguments` in `directory` (default: the checkout).
-    static func run(_ arguments: [String], in directory: URL = Repo.root) throws -> Outcome {
+    static func run(
+        _ arguments: [String], in directory: URL = Repo.root, environment: [String: String] = [:]
+    ) throws -> Outcome {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = directory
@@ -94,6 +99,32 @@ import Testing
         let complete = cut.stdout.split(separator: "\n").dropLast()
         #expect(complete.count > 3)
         #expect(expected.stdout.hasPrefix(complete.joined(separator: "\n")))
+    }
+
+    @Test func parsingAheadOnOtherThreadsChangesNoByteOfTheOutput() throws {
+        // Several files (one of them gzip data, one cut short) so the merge interleaves workers.
+        let dir = try Repo.temporaryDirectory("parse-ahead")
+        let files = try FileManager.default.contentsOfDirectory(atPath: Repo.path("samples"))
+        for name in files where name.hasSuffix(".log") || name.hasSuffix(".jsonl") {
+            try FileManager.default.copyItem(atPath: Repo.path("samples/" + name), toPath: dir + "/" + name)
+        }
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = [
+            "-c",
+            "cd '\(dir)' && gzip nova-compute.log && head -c 3000 nova-conductor.log | gzip > nova-conductor.log.1.gz",
+        ]
+        try shell.run()
+        shell.waitUntilExit()
+        for output in ["jsonl", "text"] {
+            let ahead = try Self.run(["replay", dir, "--output", output, "--no-progress"])
+            let sequential = try Self.run(
+                ["replay", dir, "--output", output, "--no-progress"], environment: ["TRACETAIL_PARSE_AHEAD": "0"])
+            #expect(ahead.status == sequential.status)
+            #expect(ahead.stdout.count > 1000)
+            #expect(ahead.stdout == sequential.stdout, "--output \(output) differs with parsing ahead")
+            #expect(ahead.stderr == sequential.stderr)
+        }
     }
 
     @Test func usageErrorsExitTwo() throws {

@@ -22,10 +22,69 @@ extension ReplayEngine {
         }
     }
 
+    /// One file being read, as the merge sees it: the time of its next parsed line and the line.
+    ///
+    /// With more than one core, the file is parsed ahead on a thread of its own (`ParseAhead`)
+    /// while the merge, correlator and aggregator run on the caller's: parsing is the one stage
+    /// that needs no order across files. The items and their times are exactly the sequential
+    /// cursor's, so the output does not depend on the thread count.
+    final class Cursor {
+        let source: ReplaySource
+        private let inner: SequentialCursor
+        private let ahead: ParseAhead?
+        private var items: [ParsedItem] = []
+        private var times: [Int64] = []
+        private var index = 0
+
+        init(source: ReplaySource, input: ReplayInput, parser: SourceParser, parseAhead: Bool = ParseAhead.useful) {
+            self.source = source
+            inner = SequentialCursor(source: source, input: input, parser: parser)
+            ahead = parseAhead ? ParseAhead(inner) : nil
+        }
+
+        // Releases a worker still waiting to hand over parsed lines (a replay that stopped early).
+        deinit { ahead?.cancel() }
+
+        /// Event time of the head item, or nil at end of file.
+        func headTime() throws(ReplayError) -> Int64? {
+            guard let ahead else { return try inner.headTime() }
+            if index == items.count {
+                guard try ahead.next(items: &items, times: &times) else { return nil }
+                index = 0
+            }
+            return times[index]
+        }
+
+        /// Moves the head out.
+        func pop() -> ParsedItem {
+            guard ahead != nil else { return inner.pop() }
+            // Swapped out, not copied: a copy of the ~370-byte event would retain its buffers.
+            var item = ParsedItem.problem("")
+            swap(&item, &items[index])
+            index += 1
+            return item
+        }
+
+        /// Bytes of the file read so far (compressed bytes for gzip), for progress.
+        var bytesRead: Int64 { ahead?.bytesRead ?? inner.bytesRead }
+
+        /// The file's parser, once every line was handed out (its counters are final then).
+        var parser: SourceParser {
+            ahead?.waitUntilFinished()
+            return inner.parser
+        }
+
+        /// The gzip reader, when the file is gzip data (its `problem` is final at the end).
+        var gzip: GzipLineReader? {
+            ahead?.waitUntilFinished()
+            return inner.gzip
+        }
+    }
+
     /// One file being read: its reader, its decoder and its next parsed line. Lines are parsed
     /// one at a time, when the merge asks for the file's head, so an event goes from the parser
     /// to the correlator while still in cache (a batch of parsed events is megabytes).
-    final class Cursor {
+    final class SequentialCursor {
         let source: ReplaySource
         /// The file's reader: `reader` for plain files, `gzip` for gzip data (exactly one is set).
         let reader: LineReader?
