@@ -15,7 +15,7 @@ for arg in "$@"; do
     case "$arg" in
         --with-chromium) packages+=(chromium) ;;
         --with-daemon-tests)
-            packages+=(logrotate prometheus)
+            packages+=(logrotate prometheus systemd systemd-journal-remote)
             pip_packages+=(pytest ddapm-test-agent==1.69.1 datadog-api-client==2.62.0 msgpack)
             ;;
     esac

@@ -1,3 +1,6 @@
+import Foundation
+import LogTailer
+import PatternParser
 import Testing
 import TraceTailCore
 
@@ -178,7 +181,7 @@ import TraceTailCore
 
     @Test func listKeysThatAreNotListsNameTheirShape() {
         let p = Self.problems("sources: nova.log\nsinks: { type: jsonl }\n")
-        #expect(p.contains { $0.hasSuffix("sources: must be a list of {path: …} entries") }, "\(p)")
+        #expect(p.contains { $0.hasSuffix("sources: must be a list of {path: …} or {journald: …} entries") }, "\(p)")
         #expect(p.contains { $0.hasSuffix("sinks: must be a list of {type: …} entries") }, "\(p)")
         let items = Self.problems("sources:\n  - { service: nova-api }\n")
         #expect(items.contains { $0.contains("sources[0]") }, "\(items)")
@@ -187,5 +190,104 @@ import TraceTailCore
     @Test func explicitRunIDPinsTheRun() throws {
         #expect(try TraceTailConfiguration.parse(yaml: "phase: { run_id: r9 }", file: "c.yaml").phase.runIDPinned)
         #expect(try !TraceTailConfiguration.parse(yaml: "", file: "c.yaml").phase.runIDPinned)
+    }
+
+    @Test func journaldSourcesParse() throws {
+        let c = try TraceTailConfiguration.parse(
+            yaml: """
+                sources:
+                  - path: /var/log/nova/*.log
+                    year: 2017
+                  - journald: { units: ["nova-*", "devstack@*"], directory: /var/log/journal/remote }
+                    start_at: beginning
+                    service: nova-compute
+                    timezone: Europe/Berlin
+                """, file: "c.yaml")
+        #expect(c.sources.count == 2)
+        #expect(c.sources[0].year == 2017)
+        #expect(c.sources[0].journald == nil)
+        let j = c.sources[1]
+        #expect(j.journald == .init(units: ["nova-*", "devstack@*"], directory: "/var/log/journal/remote"))
+        #expect(j.path == "")
+        #expect(j.startAt == .beginning)
+        #expect(j.service == "nova-compute")
+        #expect(j.timezone == "Europe/Berlin")
+        #expect(c.fileSources.map(\.path) == ["/var/log/nova/*.log"])
+    }
+
+    @Test func badJournaldAndYearValuesNameTheirKeyAndLine() {
+        let p = Self.problems(
+            """
+            sources:
+              - journald: { units: [] }
+              - { path: /x.log, journald: { units: [a] } }
+              - journald: { unit: [a] }
+              - { journald: { units: [a], directory: "" }, format: json, year: 2017 }
+              - { path: /y.log, year: 17 }
+              - { path: /z.log, year: "twenty" }
+              - { service: nova-api }
+            """)
+        let expected = [
+            "c.yaml:2:24: sources[0].journald.units: must be a non-empty list of unit globs",
+            "c.yaml:3:5: sources[1].path: cannot be given together with journald",
+            "c.yaml:4:17: sources[2].journald.unit: unknown key",
+            "c.yaml:4:15: sources[2].journald.units: is required",
+            "c.yaml:5:42: sources[3].journald.directory: must be a non-empty directory path",
+            "c.yaml:5:56: sources[3].format: does not apply to a journald source",
+            "c.yaml:5:68: sources[3].year: does not apply to a journald source",
+            "c.yaml:6:27: sources[4].year: `17` must be an integer ≥ 1970",
+            "c.yaml:7:27: sources[5].year: `twenty` must be an integer ≥ 1970",
+            "c.yaml:8:5: sources[6].path: is required (or journald)",
+        ]
+        for prefix in expected {
+            #expect(p.contains { $0.hasPrefix(prefix) }, "\(prefix) not in \(p)")
+        }
+        #expect(p.count == expected.count, "\(p)")
+    }
+
+    /// `year` puts every yearless wrapper time of the file in that year, 1 January and
+    /// 31 December alike, in replay and in `run`.
+    @Test func yearPlacesYearlessTimes() throws {
+        var source = TraceTailConfiguration.Source(path: "/logs/*.log")
+        source.year = 2017
+        let reference = try #require(source.yearReference)
+        var parser = try SourceParser(
+            source: SourceID(0), path: "x", format: .oslo, patterns: try Repo.patterns(), maxLineBytes: 1 << 20,
+            yearReference: reference)
+        for (text, month, day) in [("Jan 01 00:00:00.000001", 1, 1), ("Dec 31 23:59:59.999999", 12, 31)] {
+            let line = Array("\(text) host devstack@n-cpu.service[1]: INFO nova.compute.manager [-] hello".utf8)
+            let time = try #require(parser.parse(line[...], number: 1, truncated: false)?.time)
+            let civil = CivilTime(time)
+            #expect((civil.year, civil.month, civil.day) == (2017, month, day))
+        }
+
+        let dir = try Repo.temporaryDirectory("year")
+        let path = dir + "/screen-n-cpu.log"
+        let line =
+            "Sep 05 09:02:08.123456 host devstack@n-cpu.service[15144]: INFO nova.compute.manager "
+            + "[None req-1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9 p u] Terminating instance\n"
+        try line.write(toFile: path, atomically: true, encoding: .utf8)
+        var configuration = TraceTailConfiguration()
+        var file = TraceTailConfiguration.Source(path: dir + "/*.log")
+        file.year = 2017
+        file.startAt = .beginning
+        configuration.sources = [file]
+        let engine = try ReplayEngine(
+            ReplayRequest(paths: [path], configuration: configuration, patterns: try Repo.patterns()))
+        #expect(engine.sources.first?.yearReference == reference)
+        var spans: [Span] = []
+        _ = try engine.run(emit: { if case .span(let s) = $0 { spans.append(s) } })
+        #expect(spans.count == 1)
+        #expect(spans.first.map { CivilTime($0.start).year } == 2017)
+
+        var runner = LiveRunner(
+            configuration: configuration, patterns: try Repo.patterns(), fileSystem: PosixFileSystem(),
+            checkpoint: nil)
+        var out: [OutputRecord] = []
+        runner.step(monotonic: 0, wallClock: EventTime(nanoseconds: 0), into: &out)
+        runner.step(monotonic: 1, wallClock: EventTime(nanoseconds: Int64.max / 2), into: &out)
+        let live = out.compactMap { if case .span(let s) = $0 { s } else { nil } }
+        #expect(live.map { CivilTime($0.start).year } == [2017])
+        runner.close()
     }
 }

@@ -63,10 +63,13 @@ extension ConfigReader {
     }
 
     mutating func readSources(_ node: Node, into c: inout TraceTailConfiguration) {
-        for (base, item) in items(node, "sources", shape: "{path: …}") {
+        let keys = ["path", "journald", "service", "format", "timezone", "start_at", "year"]
+        for (base, item) in items(node, "sources", shape: "{path: …} or {journald: …}") {
             var source = TraceTailConfiguration.Source(path: "")
             var sawPath = false
-            for (key, value) in entries(item, base, allowed: ["path", "service", "format", "timezone", "start_at"]) {
+            var formatNode: Node?
+            var yearNode: Node?
+            for (key, value) in entries(item, base, allowed: keys) {
                 let k = "\(base).\(key)"
                 switch key {
                 case "path":
@@ -76,8 +79,10 @@ extension ConfigReader {
                     } else {
                         problem(value, k, "must be a non-empty path")
                     }
+                case "journald": source.journald = readJournald(value, k)
                 case "service": source.service = string(value, k)
                 case "format":
+                    formatNode = value
                     if let v = string(value, k) {
                         if let f = LogFormat(rawValue: v) {
                             source.format = f
@@ -101,12 +106,76 @@ extension ConfigReader {
                             problem(value, k, "`\(v)` must be beginning or end")
                         }
                     }
+                case "year":
+                    yearNode = value
+                    if let v = int(value, k, min: 1970) {
+                        if v > 9999 {
+                            problem(value, k, "`\(v)` must be a year from 1970 to 9999")
+                        } else {
+                            source.year = v
+                        }
+                    }
                 default: break
                 }
             }
-            if !sawPath && item.mapping != nil { problem(item, "\(base).path", "is required") }
+            guard item.mapping != nil else {
+                c.sources.append(source)
+                continue
+            }
+            if let mapping = item.mapping, mapping["journald"] != nil {
+                // Journal entries carry their own full time and are parsed as wrapped oslo
+                // lines, so a file's format and year mean nothing for them.
+                if sawPath { problem(item, "\(base).path", "cannot be given together with journald") }
+                if let formatNode { problem(formatNode, "\(base).format", "does not apply to a journald source") }
+                if let yearNode { problem(yearNode, "\(base).year", "does not apply to a journald source") }
+                source.path = ""
+            } else if !sawPath {
+                problem(item, "\(base).path", "is required (or journald)")
+            }
             c.sources.append(source)
         }
+    }
+
+    /// `sources[i].journald: {units: [glob…], directory: PATH}`; nil after reporting a problem.
+    mutating func readJournald(_ node: Node, _ path: String) -> TraceTailConfiguration.Journald? {
+        var units: [String]?
+        var directory: String?
+        var ok = true
+        for (key, value) in entries(node, path, allowed: ["units", "directory"]) {
+            let k = "\(path).\(key)"
+            switch key {
+            case "units":
+                guard let sequence = value.sequence, !sequence.isEmpty else {
+                    problem(value, k, "must be a non-empty list of unit globs (e.g. [\"nova-*\"])")
+                    ok = false
+                    continue
+                }
+                var globs: [String] = []
+                for (i, element) in sequence.enumerated() {
+                    if let s = string(element, "\(k)[\(i)]"), !s.isEmpty {
+                        globs.append(s)
+                    } else {
+                        if element.scalar != nil { problem(element, "\(k)[\(i)]", "must not be empty") }
+                        ok = false
+                    }
+                }
+                units = globs
+            case "directory":
+                if let v = string(value, k), !v.isEmpty {
+                    directory = v
+                } else {
+                    problem(value, k, "must be a non-empty directory path")
+                    ok = false
+                }
+            default: break
+            }
+        }
+        guard node.mapping != nil else { return nil }
+        guard let units else {
+            if ok { problem(node, "\(path).units", "is required (unit globs, e.g. [\"nova-*\"])") }
+            return nil
+        }
+        return ok ? .init(units: units, directory: directory) : nil
     }
 
     mutating func readCorrelation(_ node: Node, into c: inout TraceTailConfiguration.Correlation) {

@@ -14,10 +14,45 @@ public struct TraceTailConfiguration: Sendable, Equatable {
         public var format: LogFormat?
         /// IANA zone of log times that carry none. Default: UTC.
         public var timezone: String?
-        /// Where to start a file that has no checkpoint (`run` only). Default: `end`.
+        /// Where to start a file that has no checkpoint (`run` only). Default: `end`. For a
+        /// journald source: where to start the journal when the checkpoint holds no cursor.
         public var startAt: StartPosition = .end
+        /// The year of yearless wrapper times (`Sep 05 09:02:08`) in this source's files
+        /// (`year`). Default: the year that puts them at most two days before the file's last
+        /// write (replay) or now (`run`).
+        public var year: Int?
+        /// Set when the entry is `journald:` instead of `path:` (`run` only); `path` is then empty.
+        public var journald: Journald?
 
         public init(path: String) { self.path = path }
+
+        /// The `yearReference` that gives yearless wrapper times exactly `year`: the parser
+        /// takes the latest year that puts a time at most two days after the reference, so
+        /// noon (UTC) on 31 December of that year admits every day of it and none of the next.
+        public var yearReference: EventTime? {
+            year.map { CivilTime(year: $0, month: 12, day: 31, hour: 12).eventTime }
+        }
+
+        /// A source reading the systemd journal.
+        public init(journald: Journald) {
+            self.path = ""
+            self.journald = journald
+        }
+    }
+
+    /// `sources[i].journald` — entries of the systemd journal, read through `journalctl`.
+    public struct Journald: Sendable, Equatable {
+        /// Globs (`nova-*`, `devstack@*`) matched against each entry's `_SYSTEMD_UNIT`,
+        /// `SYSLOG_IDENTIFIER` and `CONTAINER_NAME`; an entry matching none is skipped.
+        public var units: [String]
+        /// Journal files are read from this directory (`journalctl --directory`) instead of
+        /// the system journal; nil = the system journal.
+        public var directory: String?
+
+        public init(units: [String], directory: String? = nil) {
+            self.units = units
+            self.directory = directory
+        }
     }
 
     /// Where `run` starts reading a file it has no checkpoint for.
@@ -86,6 +121,9 @@ public struct TraceTailConfiguration: Sendable, Equatable {
     }
 
     public var sources: [Source] = []
+    /// The `sources` that name files (not the journal): the tailer's paths and the
+    /// per-file settings come from these only.
+    public var fileSources: [Source] { sources.filter { $0.journald == nil } }
     /// Checkpoint directory (`run`). Default `/var/lib/tracetail`.
     public var stateDir: String = "/var/lib/tracetail"
     /// Checkpoint period (`run`). Default 1s.

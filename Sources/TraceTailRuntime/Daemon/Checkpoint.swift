@@ -18,8 +18,11 @@ public struct Checkpoint: Codable, Sendable {
     public var pipeline: Pipeline.State
     /// The services of the sources the pipeline knows, by source id (they shape span ids).
     public var sources: [SourceRecord]
+    /// Where each journald source resumes (its `journalctl` cursor); absent in checkpoints
+    /// written before journald sources existed, which decode with none.
+    public var journal: [JournalPosition]?
 
-    /// One registered source.
+    /// One registered source: a file, or a journal program (`path` `journald:<program>`).
     public struct SourceRecord: Codable, Sendable, Equatable {
         public var id: UInt32
         public var fileName: String
@@ -27,11 +30,15 @@ public struct Checkpoint: Codable, Sendable {
         public var path: String
     }
 
-    public init(takenAt: Int64, files: [FilePosition], pipeline: Pipeline.State, sources: [SourceRecord]) {
+    public init(
+        takenAt: Int64, files: [FilePosition], pipeline: Pipeline.State, sources: [SourceRecord],
+        journal: [JournalPosition]? = nil
+    ) {
         self.version = Self.currentVersion
         self.takenAt = takenAt
         self.files = files
         self.pipeline = pipeline
         self.sources = sources
+        self.journal = journal
     }
 }

@@ -11,6 +11,29 @@ public struct DaemonStatus: Codable, Sendable {
         public var linesPerSecond: Double
     }
 
+    /// One journald source: what its `journalctl` read and how often it was restarted.
+    public struct Journal: Codable, Sendable, Equatable {
+        /// Index in the configuration's `sources`.
+        public var source: Int
+        public var units: [String]
+        public var directory: String?
+        /// Whether `journalctl` is running now (false while waiting to restart).
+        public var running: Bool
+        /// Whether the source has a cursor to resume from (restored or read).
+        public var cursorPresent: Bool
+        public var entriesRead: Int
+        /// Entries no unit glob matched.
+        public var entriesSkipped: Int
+        /// Output lines that were no JSON journal entry.
+        public var undecodableLines: Int
+        /// `journalctl` starts after the first.
+        public var restarts: Int
+        /// Why `journalctl` last stopped or failed to start.
+        public var lastError: String?
+        /// Lines parsed and held for the merge by event time.
+        public var heldLines: Int
+    }
+
     /// The stages' counters.
     public struct Pipeline: Codable, Sendable {
         public var linesProcessed: Int
@@ -99,6 +122,8 @@ public struct DaemonStatus: Codable, Sendable {
     public var startedAt: Int64
     public var uptimeSeconds: Double
     public var files: [File]
+    /// The journald sources; absent from documents of daemons without any.
+    public var journald: [Journal]?
     public var tailer: Tailer.Counters
     public var pipeline: Pipeline
     public var sinks: [Sink]

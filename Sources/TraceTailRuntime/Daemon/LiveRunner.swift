@@ -5,9 +5,10 @@ import PhaseAggregator
 import SpanCorrelator
 import TraceTailCore
 
-/// The synchronous core of `tracetail run`: the tailer's lines go through each file's parser
-/// into the one `Pipeline`; the async service around it only adds the clock, the wake-ups,
-/// the sinks and the control API. Tested directly on an in-memory file system.
+/// The synchronous core of `tracetail run`: the tailer's lines and the journald sources' entries
+/// go through each source's parser into the one `Pipeline`; the async service around it only
+/// adds the clock, the wake-ups, the sinks and the control API. Tested directly on an
+/// in-memory file system and a fake `journalctl`.
 public struct LiveRunner {
     /// The configuration in force (a reload replaces it).
     public private(set) var configuration: TraceTailConfiguration
@@ -19,6 +20,14 @@ public struct LiveRunner {
     public let extraPaths: [String]
     let patterns: PatternSet
     private var parsers: [SourceID: SourceParser] = [:]
+    /// Starts the journald sources' `journalctl` processes.
+    let journalLauncher: any JournalLauncher
+    /// The `journald:` sources, in configuration order.
+    private var journals: [JournalStream] = []
+    /// The pipeline source of each journal program (`nova-compute`, `devstack@n-cpu`,
+    /// `nova_compute`), kept across restarts through the checkpoint's source records.
+    private var journalIDs: [String: SourceID] = [:]
+    private var nextJournalID: UInt32 = 0
     private(set) var sources: [SourceID: Checkpoint.SourceRecord] = [:]
     /// Lines handed to the pipeline since start.
     public private(set) var linesProcessed = 0
@@ -27,11 +36,31 @@ public struct LiveRunner {
     /// Keyed by source id (recycled with the tailer's), so it stays bounded by the live files.
     public private(set) var unparseableFiles: [SourceID: (fileName: String, error: String)] = [:]
     public private(set) var skippedLines = 0
-    /// Parsed lines waiting for the other files to catch up, per file, in file order.
-    private var pending: [SourceID: Deque<Held>] = [:]
-    /// Sort time of each file's latest line (untimed lines sort at the line before them).
-    private var lastTime: [SourceID: Int64] = [:]
+    /// Parsed lines waiting for the other files to catch up, per file (and per journald source,
+    /// whose entries stay in journal order), in read order.
+    private var pending: [Lane: Deque<Held>] = [:]
+    /// Sort time of each lane's latest line (untimed lines sort at the line before them).
+    private var lastTime: [Lane: Int64] = [:]
     private var heldCount = 0
+
+    /// What the merge keeps in order: one file, or one journald source (all its programs, so
+    /// that a checkpoint can resume the journal before its first held line without repeating
+    /// any entry after it).
+    private enum Lane: Hashable, Comparable {
+        case file(SourceID)
+        case journal(Int)
+    }
+
+    /// The first source id of journal programs. The tailer's ids are recycled and stay below
+    /// twice its descriptor limit (open files plus positions restored but not yet matched), so
+    /// ids from here on never collide with a file's; the pipeline keeps one slot per id below
+    /// the highest, so the range starts no higher than that.
+    static func firstJournalSourceID(_ tailer: Tailer.Configuration) -> UInt32 {
+        UInt32(2 * tailer.maxOpenFiles)
+    }
+
+    /// Journal programs tracked at most; later ones' lines are skipped and counted.
+    static let maxJournalPrograms: UInt32 = 4096
 
     /// A parsed line and the time it sorts at.
     private struct Held {
@@ -41,40 +70,61 @@ public struct LiveRunner {
         /// held resumes the file here.
         var offset: Int64
         var number: Int
+        /// A journal line's entry and its index among the entry's lines: a checkpoint taken
+        /// while it is held resumes the journal at that entry, skipping the lines before it.
+        var cursor: String? = nil
+        var segment = 0
     }
 
     /// A runner following `configuration.sources` and `paths`.
     /// - Parameters:
     ///   - checkpoint: what a previous run left; nil to start afresh (files present now start
-    ///     at their source's `start_at`).
+    ///     at their source's `start_at`, journald sources too).
+    ///   - journalLauncher: starts the journald sources' `journalctl` (a fake in tests).
     public init(
         configuration: TraceTailConfiguration, patterns: PatternSet, paths: [String] = [],
-        fileSystem: any FileSystem, checkpoint: Checkpoint?
+        fileSystem: any FileSystem, checkpoint: Checkpoint?,
+        journalLauncher: any JournalLauncher = JournalctlLauncher()
     ) {
         self.configuration = configuration
         self.patterns = patterns
         self.extraPaths = paths
+        self.journalLauncher = journalLauncher
         tailer = Tailer(
             configuration: Self.tailerConfiguration(configuration, paths: paths), fileSystem: fileSystem,
             restoring: checkpoint?.files ?? [])
+        nextJournalID = Self.firstJournalSourceID(tailer.configuration)
         if let checkpoint {
             pipeline = Pipeline(configuration: configuration, restoring: checkpoint.pipeline)
             for record in checkpoint.sources {
                 let id = SourceID(record.id)
                 sources[id] = record
                 pipeline.register(.init(fileName: record.fileName, service: record.service), as: id)
+                if record.path.hasPrefix(Self.journalPathPrefix) {
+                    journalIDs[record.fileName] = id
+                    nextJournalID = max(nextJournalID, record.id + 1)
+                }
             }
         } else {
             pipeline = Pipeline(configuration: configuration)
         }
+        var unclaimed = checkpoint?.journal ?? []
+        for (index, source) in configuration.sources.enumerated() {
+            guard let journald = source.journald else { continue }
+            let position = unclaimed.firstIndex { $0.belongs(to: journald) }.map { unclaimed.remove(at: $0) }
+            journals.append(JournalStream(index: index, source: source, journald: journald, restoring: position))
+        }
     }
 
+    /// The `path` of a journal program's source record: `journald:nova-compute`.
+    static let journalPathPrefix = "journald:"
+
     static func tailerConfiguration(_ c: TraceTailConfiguration, paths: [String]) -> Tailer.Configuration {
-        var t = Tailer.Configuration(paths: c.sources.map(\.path) + paths)
+        var t = Tailer.Configuration(paths: c.fileSources.map(\.path) + paths)
         // Files present at the first start begin at their source's `start_at` (default `end`:
         // history is skipped, DESIGN §5); command-line paths use the default.
         t.startAt = .end
-        for source in c.sources where t.startAtByPath[source.path] == nil {
+        for source in c.fileSources where t.startAtByPath[source.path] == nil {
             t.startAtByPath[source.path] = source.startAt == .beginning ? .beginning : .end
         }
         t.maxLineBytes = c.maxLineBytes
@@ -98,6 +148,11 @@ public struct LiveRunner {
             lines += batch.lines.count
             hold(batch)
         }
+        for i in journals.indices {
+            let entries = journals[i].read(
+                now: monotonic, launcher: journalLauncher, maxBytes: journalReadBytesPerStep)
+            lines += hold(entries, from: i)
+        }
         release(into: &output)
         if lines == 0 && heldCount == 0 { pipeline.advance(quietUntil: wallClock, into: &output) }
         return lines
@@ -107,6 +162,10 @@ public struct LiveRunner {
     /// is processed in event time like a replay).
     public var heldLines: Int { heldCount }
 
+    /// `journalctl` output read from one journald source in one step at most, so a journal
+    /// backlog cannot starve the files (the tailer's per-file limit). Tests make it small.
+    var journalReadBytesPerStep = 4 << 20
+
     /// Hands the pipeline every held line that no file still being read can precede: up to
     /// the oldest "latest time" among files with unread bytes, merged by time across files
     /// (file order kept within a file). With every file caught up, everything goes.
@@ -115,12 +174,15 @@ public struct LiveRunner {
         var bound = Int64.max
         for file in tailer.files where file.lagBytes > 0 {
             guard let raw = file.source else { continue }
-            let id = SourceID(raw)
             // A file with unread bytes and nothing read yet holds everything back.
-            bound = min(bound, lastTime[id] ?? .min)
+            bound = min(bound, lastTime[.file(SourceID(raw))] ?? .min)
+        }
+        // So does a journal with more output waiting (a backlog read in slices).
+        for stream in journals where stream.mayHaveMore {
+            bound = min(bound, lastTime[.journal(stream.index)] ?? .min)
         }
         while true {
-            var best: SourceID?
+            var best: Lane?
             var bestTime = Int64.max
             for (id, queue) in pending {
                 guard let head = queue.first, head.time <= bound else { continue }
@@ -156,7 +218,7 @@ public struct LiveRunner {
         // at the first held line, so they are read again after a restart, once.
         let files = tailer.positions.map { position in
             var p = position
-            if let first = pending[SourceID(position.source)]?.first {
+            if let first = pending[.file(SourceID(position.source))]?.first {
                 p.offset = first.offset
                 p.nextLineNumber = first.number
             }
@@ -164,7 +226,38 @@ public struct LiveRunner {
         }
         return Checkpoint(
             takenAt: takenAt, files: files, pipeline: pipeline.checkpointState(),
-            sources: sources.values.sorted { $0.id < $1.id })
+            sources: sources.values.sorted { $0.id < $1.id }, journal: journalPositions())
+    }
+
+    /// Each journald source's resume point: at its first held line's entry, else after the
+    /// last entry read; none before its first entry (it then starts at its `start_at` again).
+    private func journalPositions() -> [JournalPosition] {
+        journals.compactMap { stream in
+            let j = stream.journald
+            if let first = pending[.journal(stream.index)]?.first, let cursor = first.cursor {
+                return JournalPosition(
+                    units: j.units, directory: j.directory, cursor: cursor, includesCursor: true,
+                    skipLines: first.segment, nextLineNumber: first.number)
+            }
+            switch stream.start {
+            case .fresh: return nil
+            case .after(let cursor):
+                return JournalPosition(
+                    units: j.units, directory: j.directory, cursor: cursor, includesCursor: false,
+                    nextLineNumber: stream.nextLineNumber)
+            case .at(let cursor, let skipLines):
+                return JournalPosition(
+                    units: j.units, directory: j.directory, cursor: cursor, includesCursor: true,
+                    skipLines: skipLines, nextLineNumber: stream.nextLineNumber)
+            }
+        }
+    }
+
+    /// Stops the journald sources' `journalctl` processes and closes the files (at shutdown,
+    /// after the last checkpoint; a reload does it itself).
+    public mutating func close() {
+        for i in journals.indices { journals[i].close() }
+        tailer.close()
     }
 
     /// Swaps in a new configuration (SIGHUP), keeping positions and open state: the tailer
@@ -173,10 +266,11 @@ public struct LiveRunner {
     public mutating func reload(_ new: TraceTailConfiguration, fileSystem: any FileSystem, takenAt: Int64) {
         let saved = checkpoint(takenAt: takenAt)
         // The new tailer reopens the files from the saved positions; the old one's descriptors
-        // would otherwise leak with every reload.
-        tailer.close()
+        // would otherwise leak with every reload. journalctl restarts from the saved cursors.
+        close()
         self = LiveRunner(
-            configuration: new, patterns: patterns, paths: extraPaths, fileSystem: fileSystem, checkpoint: saved)
+            configuration: new, patterns: patterns, paths: extraPaths, fileSystem: fileSystem, checkpoint: saved,
+            journalLauncher: journalLauncher)
     }
 
     private mutating func hold(_ batch: TailedLines) {
@@ -191,8 +285,8 @@ public struct LiveRunner {
             skippedLines += batch.lines.count
             return
         }
-        var queue = pending[id] ?? Deque()
-        var time = lastTime[id] ?? .min
+        var queue = pending[.file(id)] ?? Deque()
+        var time = lastTime[.file(id)] ?? .min
         for i in 0..<batch.lines.count {
             if let item = parsers[id]!.parse(batch.lines[i], line: batch.lines.lines[i]) {
                 if let t = item.time?.nanoseconds { time = t }
@@ -201,13 +295,85 @@ public struct LiveRunner {
                 heldCount += 1
             }
         }
-        pending[id] = queue
-        lastTime[id] = time
+        pending[.file(id)] = queue
+        lastTime[.file(id)] = time
         linesProcessed += batch.lines.count
     }
 
+    /// Parses the lines of journal entries read from `journals[index]` and holds them in its
+    /// lane, in journal order. Returns the number of lines.
+    private mutating func hold(_ entries: [(entry: JournalEntry, skipLines: Int)], from index: Int) -> Int {
+        guard !entries.isEmpty else { return 0 }
+        let stream = journals[index]
+        let lane = Lane.journal(stream.index)
+        var queue = pending[lane] ?? Deque()
+        var time = lastTime[lane] ?? .min
+        var count = 0
+        for (entry, skipLines) in entries {
+            guard let program = JournalLines.program(of: entry, units: stream.journald.units) else {
+                journals[index].skipEntry()
+                continue
+            }
+            let lines = JournalLines.lines(of: entry, program: program, maxLineBytes: configuration.maxLineBytes)
+            let id = journalSource(program, settings: stream.source)
+            for (segment, line) in lines.enumerated() where segment >= skipLines {
+                count += 1
+                let number = journals[index].nextLineNumber
+                journals[index].nextLineNumber += 1
+                guard let id, parsers[id] != nil else {
+                    skippedLines += 1
+                    continue
+                }
+                if let item = parsers[id]!.parse(line.bytes[...], number: number, truncated: line.truncated) {
+                    if let t = item.time?.nanoseconds { time = t }
+                    queue.append(
+                        Held(time: time, item: item, offset: 0, number: number, cursor: entry.cursor, segment: segment))
+                    heldCount += 1
+                }
+            }
+        }
+        pending[lane] = queue
+        lastTime[lane] = time
+        linesProcessed += count
+        return count
+    }
+
+    /// The pipeline source of a journal program, registered (and given a parser) on first
+    /// sight; nil past `maxJournalPrograms` or without an oslo rule.
+    private mutating func journalSource(_ program: String, settings: TraceTailConfiguration.Source) -> SourceID? {
+        let id: SourceID
+        if let known = journalIDs[program] {
+            id = known
+        } else {
+            let first = Self.firstJournalSourceID(tailer.configuration)
+            guard nextJournalID < first + Self.maxJournalPrograms else { return nil }
+            id = SourceID(nextJournalID)
+            nextJournalID += 1
+            journalIDs[program] = id
+        }
+        let record = Checkpoint.SourceRecord(
+            id: id.rawValue, fileName: program, service: settings.service, path: Self.journalPathPrefix + program)
+        if sources[id] != record {
+            sources[id] = record
+            pipeline.register(.init(fileName: record.fileName, service: record.service), as: id)
+        }
+        if parsers[id] == nil, unparseableFiles[id] == nil {
+            do {
+                // Journal lines are wrapped oslo lines (`JournalLines`); their wrapper time has
+                // its year and zone, an inner oslo time is read in the source's `timezone`.
+                parsers[id] = try SourceParser(
+                    source: id, path: record.path, format: .oslo, patterns: patterns,
+                    maxLineBytes: configuration.maxLineBytes,
+                    zone: settings.timezone.flatMap { ZoneRules.load(name: $0) })
+            } catch {
+                unparseableFiles[id] = (program, "\(record.path): \(error)")
+            }
+        }
+        return id
+    }
+
     private mutating func makeParser(for batch: TailedLines) {
-        let settings = SourceSettings.match(batch.path, in: configuration.sources)
+        let settings = SourceSettings.match(batch.path, in: configuration.fileSources)
         let format: LogFormat
         if let f = settings?.format {
             format = f
@@ -220,7 +386,7 @@ public struct LiveRunner {
         do {
             parsers[batch.source] = try SourceParser(
                 source: batch.source, path: batch.path, format: format, patterns: patterns,
-                maxLineBytes: configuration.maxLineBytes, zone: zone)
+                maxLineBytes: configuration.maxLineBytes, zone: zone, yearReference: settings?.yearReference)
         } catch {
             parsers[batch.source] = nil
             unparseableFiles[batch.source] = (batch.fileName, "\(batch.path): \(error)")
@@ -233,6 +399,28 @@ public struct LiveRunner {
             sources[batch.source] = record
             pipeline.register(.init(fileName: record.fileName, service: record.service), as: batch.source)
         }
+    }
+
+    /// The journald sources' state for `/status`.
+    public var journalReports: [DaemonStatus.Journal] {
+        journals.map { stream in
+            let c = stream.counters
+            let cursor: Bool
+            if case .fresh = stream.start { cursor = false } else { cursor = true }
+            return DaemonStatus.Journal(
+                source: stream.index, units: stream.journald.units, directory: stream.journald.directory,
+                running: stream.running, cursorPresent: cursor, entriesRead: c.entriesRead,
+                entriesSkipped: c.entriesSkipped, undecodableLines: c.undecodable, restarts: c.restarts,
+                lastError: c.lastError, heldLines: pending[.journal(stream.index)]?.count ?? 0)
+        }
+    }
+
+    /// What the journald sources did worth logging (journalctl started, exited, failed to
+    /// start) since the last call.
+    public mutating func takeJournalMessages() -> [String] {
+        var all: [String] = []
+        for i in journals.indices { all += journals[i].takeMessages() }
+        return all
     }
 
     /// Parse counters over every file's parser.

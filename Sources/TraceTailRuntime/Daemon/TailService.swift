@@ -25,10 +25,13 @@ public final class TailService: Service, Sendable {
         public var paths: [String]
         public var checkpoint: Checkpoint?
         public var fileSystem: PosixFileSystem
+        /// Starts the journald sources' `journalctl`.
+        public var journalLauncher: any JournalLauncher
 
         public init(
             configuration: TraceTailConfiguration, configFile: String?, patterns: PatternSet, paths: [String],
-            checkpoint: Checkpoint?, fileSystem: PosixFileSystem = PosixFileSystem()
+            checkpoint: Checkpoint?, fileSystem: PosixFileSystem = PosixFileSystem(),
+            journalLauncher: any JournalLauncher = JournalctlLauncher()
         ) {
             self.configuration = configuration
             self.configFile = configFile
@@ -36,6 +39,7 @@ public final class TailService: Service, Sendable {
             self.paths = paths
             self.checkpoint = checkpoint
             self.fileSystem = fileSystem
+            self.journalLauncher = journalLauncher
         }
     }
 
@@ -88,11 +92,11 @@ public final class TailService: Service, Sendable {
     private func loop() async throws {
         var runner = LiveRunner(
             configuration: setup.configuration, patterns: setup.patterns, paths: setup.paths,
-            fileSystem: setup.fileSystem, checkpoint: setup.checkpoint)
+            fileSystem: setup.fileSystem, checkpoint: setup.checkpoint, journalLauncher: setup.journalLauncher)
         logger.info(
             "following",
             metadata: [
-                "paths": "\(setup.configuration.sources.map(\.path) + setup.paths)",
+                "paths": "\(Self.describe(setup.configuration.sources) + setup.paths)",
                 "checkpoint": "\(setup.checkpoint == nil ? "none" : "restored")",
             ])
         let watcher = InotifyWatcher(paths: runner.tailer.configuration.paths)
@@ -122,6 +126,7 @@ public final class TailService: Service, Sendable {
             for command in commands { runner.apply(command, now: Clock.wallTime(), into: &output) }
             let lines = runner.step(
                 monotonic: Clock.monotonicNanoseconds(), wallClock: Clock.wallTime(), into: &output)
+            for message in runner.takeJournalMessages() { logger.info("\(message)") }
             if reload || !commands.isEmpty || lines > 0 || !output.isEmpty { changed = true }
             if !output.isEmpty {
                 exporters.offer(output)
@@ -147,6 +152,7 @@ public final class TailService: Service, Sendable {
             if lines == 0 {
                 // Nothing to read: sleep until inotify reports a change, or `poll_interval` at the
                 // latest (rotation by another name, NFS, no inotify), so an idle daemon costs ~0.
+                // New journal entries wait for the same wake-up: at most `poll_interval`.
                 let timeout = Int32(clamping: max(10, runner.configuration.pollInterval.nanoseconds / 1_000_000))
                 watcher.update(paths: runner.tailer.configuration.paths + runner.tailer.files.map(\.path))
                 _ = await withCheckedContinuation { continuation in
@@ -172,6 +178,7 @@ public final class TailService: Service, Sendable {
         }
         await sink.send(.checkpoint(runner.checkpoint(takenAt: Clock.wallNanoseconds())))
         board.publish(status(runner, rates: &rates, configErrors: configErrors, now: Clock.monotonicNanoseconds()))
+        runner.close()
         sink.finish()
         exporters.finish()
         logger.info("stopped; final checkpoint handed to the sink", metadata: ["lines": "\(runner.linesProcessed)"])
@@ -194,6 +201,7 @@ public final class TailService: Service, Sendable {
         return DaemonStatus(
             status: configErrors.isEmpty ? "ok" : "degraded", pid: getpid(), startedAt: startedAt,
             uptimeSeconds: Double(Clock.wallNanoseconds() - startedAt) / 1e9, files: files,
+            journald: c.sources.contains { $0.journald != nil } ? runner.journalReports : nil,
             tailer: runner.tailer.counters,
             pipeline: .init(
                 linesProcessed: runner.linesProcessed, linesMatched: parse.matched, unmatched: unmatched,
@@ -204,12 +212,22 @@ public final class TailService: Service, Sendable {
                 ctaProblems: runner.pipeline.ctaProblems),
             sinks: [sink.status] + exporters.statuses, checkpoint: sink.checkpointStatus(now: Clock.wallNanoseconds()),
             configured: .init(
-                configFile: setup.configFile, sources: c.sources.map(\.path) + runner.extraPaths,
+                configFile: setup.configFile, sources: Self.describe(c.sources) + runner.extraPaths,
                 sinks: c.sinks.map(\.type), stateDir: c.stateDir,
                 checkpointIntervalSeconds: Double(c.checkpointInterval.nanoseconds) / 1e9,
                 controlListen: c.controlListen, controlToken: c.controlToken == nil ? "absent" : "present",
                 datadogSite: datadogSite, datadogAPIKey: datadogKeyPresent ? "present" : "absent"),
             configErrors: configErrors)
+    }
+}
+
+extension TailService {
+    /// Sources as status and logs show them: a path, or `journald:` and its unit globs.
+    static func describe(_ sources: [TraceTailConfiguration.Source]) -> [String] {
+        sources.map { source in
+            guard let j = source.journald else { return source.path }
+            return "journald:" + j.units.joined(separator: ",") + (j.directory.map { " (\($0))" } ?? "")
+        }
     }
 }
 

@@ -49,7 +49,8 @@ public struct ReplayEngine {
             throw ReplayError("\(error)")
         }
         for (index, path) in files.enumerated() {
-            let settings = SourceSettings.match(path, in: request.configuration.sources)
+            // Journald sources have no path: only file sources can describe a file.
+            let settings = SourceSettings.match(path, in: request.configuration.fileSources)
             let format: LogFormat
             if let f = request.formatOverride ?? settings?.format {
                 format = f
@@ -60,14 +61,17 @@ public struct ReplayEngine {
             if let name = settings?.timezone { zone = ZoneRules.load(name: name) }
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             let size = (attributes?[.size] as? Int) ?? 0
-            // Yearless wrapper times (`Sep 05 09:02:08`) are placed before the file's last write.
-            let modified = (attributes?[.modificationDate] as? Date).map {
-                EventTime(nanoseconds: Int64(($0.timeIntervalSince1970 * 1e9).rounded()))
-            }
+            // Yearless wrapper times (`Sep 05 09:02:08`) are placed in the source's `year`, else
+            // before the file's last write.
+            let yearReference =
+                settings?.yearReference
+                ?? (attributes?[.modificationDate] as? Date).map {
+                    EventTime(nanoseconds: Int64(($0.timeIntervalSince1970 * 1e9).rounded()))
+                }
             sources.append(
                 ReplaySource(
                     id: SourceID(UInt32(index)), path: path, fileName: (path as NSString).lastPathComponent,
-                    format: format, service: settings?.service, zone: zone, size: size, yearReference: modified))
+                    format: format, service: settings?.service, zone: zone, size: size, yearReference: yearReference))
         }
     }
 

@@ -15,7 +15,8 @@ public struct ReplaySource: Sendable {
     public var zone: ZoneRules?
     /// Size when opened, for progress (compressed size for gzip files).
     public var size: Int
-    /// Where yearless wrapper times are placed (the file's modification time); nil = now.
+    /// Where yearless wrapper times are placed (the source's `year`, else the file's
+    /// modification time); nil = now.
     public var yearReference: EventTime?
 
     public init(
