@@ -15,12 +15,15 @@ public struct DaemonStatus: Codable, Sendable {
     public struct Journal: Codable, Sendable, Equatable {
         /// Index in the configuration's `sources`.
         public var source: Int
+        /// The source's unit globs.
         public var units: [String]
+        /// The journal directory read; nil for the system journal.
         public var directory: String?
         /// Whether `journalctl` is running now (false while waiting to restart).
         public var running: Bool
         /// Whether the source has a cursor to resume from (restored or read).
         public var cursorPresent: Bool
+        /// Journal entries read since start (matched or not).
         public var entriesRead: Int
         /// Entries no unit glob matched.
         public var entriesSkipped: Int

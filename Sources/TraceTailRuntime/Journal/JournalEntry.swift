@@ -19,6 +19,7 @@ public struct JournalEntry: Sendable, Equatable {
     /// `MESSAGE` as bytes (journald keeps non-UTF-8 messages as bytes; empty when absent).
     public var message: [UInt8]
 
+    /// An entry from its fields (tests, and callers that decoded it themselves).
     public init(
         cursor: String, realtimeMicroseconds: Int64, hostname: String? = nil, pid: Int? = nil,
         identifier: String? = nil, unit: String? = nil, container: String? = nil, message: [UInt8]

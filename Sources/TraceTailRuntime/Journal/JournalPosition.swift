@@ -5,8 +5,9 @@
 /// position stands before the first of them: at the entry that holds it (`includesCursor`),
 /// skipping that entry's lines already consumed; with nothing held, after the last entry read.
 public struct JournalPosition: Codable, Sendable, Equatable {
-    /// The source's unit globs and directory: a position resumes the source configured alike.
+    /// The source's unit globs: a position resumes the source configured alike.
     public var units: [String]
+    /// The source's journal directory; nil for the system journal.
     public var directory: String?
     /// `__CURSOR` of the entry the position refers to.
     public var cursor: String
@@ -18,6 +19,7 @@ public struct JournalPosition: Codable, Sendable, Equatable {
     /// Number given to the next line read (line numbers order the lines of one source).
     public var nextLineNumber: Int
 
+    /// A position of the source `units`/`directory` at or after `cursor`.
     public init(
         units: [String], directory: String?, cursor: String, includesCursor: Bool, skipLines: Int = 0,
         nextLineNumber: Int

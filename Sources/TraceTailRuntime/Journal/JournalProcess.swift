@@ -22,6 +22,8 @@ public protocol JournalLauncher: Sendable {
 
 /// Why `journalctl` could not be started.
 public struct JournalLaunchError: Error, Sendable, CustomStringConvertible {
+    /// What failed and why (`cannot start journalctl: No such file or directory`).
     public var description: String
+    /// An error saying `description`.
     public init(_ description: String) { self.description = description }
 }

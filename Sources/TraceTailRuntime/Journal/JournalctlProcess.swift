@@ -5,8 +5,10 @@ public struct JournalctlLauncher: JournalLauncher {
     /// Program name or path; a name is looked up on `PATH`.
     public var executable: String
 
+    /// A launcher of `executable`.
     public init(executable: String = "journalctl") { self.executable = executable }
 
+    /// Starts `executable` with `arguments`, its output on non-blocking pipes.
     public func launch(arguments: [String]) throws -> any JournalProcess {
         try JournalctlProcess(executable: executable, arguments: arguments)
     }
