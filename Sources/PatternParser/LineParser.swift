@@ -58,6 +58,12 @@ public struct LineParser {
     var lastError: [Int: ErrorKey] = [:]
     /// Day number of the last date parsed (see `TimestampParser.DateCache`).
     var dateCache = TimestampParser.DateCache()
+    /// The service's recent request lines, to recognise uWSGI's echo of each.
+    var echoes = RequestLineEchoes()
+    /// Strip the HTTP fields of uWSGI lines that echo a request line the service logged itself
+    /// (see `RequestLineEchoes`), so they are not counted as a second request. Replay and `run`
+    /// set it; `tracetail parse` shows every line's own fields.
+    public var dropsRequestEchoes = false
 
     struct ErrorKey: Equatable {
         var time: Int64
@@ -160,6 +166,7 @@ public struct LineParser {
         } else {
             counters.matched += 1
             if event.isContinuation { counters.continuations += 1 }
+            if dropsRequestEchoes, event.http != nil, format == .oslo, echoes.check(&event) { counters.echoedRequestLines += 1 }
         }
         return event
     }

@@ -12,6 +12,9 @@ public struct ParseCounters: Sendable, Hashable {
     public var skipped = 0
     /// Lines cut at `max_line_bytes`.
     public var truncated = 0
+    /// uWSGI request lines that repeat a request line the service logged itself (with its
+    /// request id): kept as plain lines, not counted as requests again.
+    public var echoedRequestLines = 0
     /// Matches stopped by a PCRE2 limit (also counted in `unmatched(.limitHit)` when no rule matched).
     public var limitHits = 0
     private var unmatchedByReason = [Int](repeating: 0, count: 8)
@@ -35,6 +38,7 @@ public struct ParseCounters: Sendable, Hashable {
         r.truncated += b.truncated
         r.skipped += b.skipped
         r.limitHits += b.limitHits
+        r.echoedRequestLines += b.echoedRequestLines
         for i in r.unmatchedByReason.indices { r.unmatchedByReason[i] += b.unmatchedByReason[i] }
         return r
     }

@@ -316,6 +316,32 @@ extension CivilTime {
                 path: "/compute/v2.1", status: 302, bytes: 0, latencyMs: 17))
     }
 
+    /// Under uWSGI the service's own request line and uWSGI's line describe one request: the
+    /// pipeline's parser keeps the first as the request and strips the echo's HTTP fields.
+    @Test func uwsgiEchoOfTheServicesOwnRequestLineIsNoSecondRequest() throws {
+        let nova =
+            "2019-09-05 09:02:08.412 15201 INFO nova.api.openstack.requestlog [None req-2f7e1a3c-5b6d-4e8f-9a0b-1c2d3e4f5a6b demo demo] 10.0.0.5 \"POST /compute/v2.1/servers\" status: 202 len: 1611 microversion: 2.1 time: 0.512771"
+        let echo =
+            "[pid: 15203|app: 0|req: 7/12] 10.0.0.5 () {62 vars in 1381 bytes} [Thu Sep  5 09:02:07 2019] POST /compute/v2.1/servers => generated 1611 bytes in 513 msecs (HTTP/1.1 202) 9 headers in 360 bytes (1 switches on core 0)"
+        let other =
+            "[pid: 15203|app: 0|req: 8/13] 10.0.0.5 () {62 vars in 1381 bytes} [Thu Sep  5 09:02:08 2019] POST /compute/v2.1/servers => generated 120 bytes in 13 msecs (HTTP/1.1 400) 9 headers in 360 bytes (1 switches on core 0)"
+        var pipeline = try Fixtures.osloParser()
+        pipeline.dropsRequestEchoes = true
+        #expect(pipeline.parse(nova).http?.status == 202)
+        let stripped = pipeline.parse(echo)
+        #expect(stripped.matchedRule == "uwsgi_request")
+        #expect(stripped.http == nil)
+        // A request the service never logged stays a request, and an echo is used up once.
+        #expect(pipeline.parse(other).http?.status == 400)
+        #expect(pipeline.parse(echo).http?.status == 202)
+        #expect(pipeline.counters.echoedRequestLines == 1)
+        // `tracetail parse` shows each line's own fields.
+        var plain = try Fixtures.osloParser()
+        _ = plain.parse(nova)
+        #expect(plain.parse(echo).http?.status == 202)
+        #expect(plain.counters.echoedRequestLines == 0)
+    }
+
     /// Client-side lines carry the caller's request id but describe a call it made: no HTTP
     /// fields (so no server span), the call kept as client_* attributes.
     @Test func clientSideLinesAreNotServerRequests() throws {

@@ -131,6 +131,15 @@ import TraceTailReport
         #expect(result.sourceProblems.isEmpty)
     }
 
+    @Test func uwsgiLinesDoNotCountNovasRequestsTwice() throws {
+        let dir = try Self.copy("ci-job", modified: Self.date20190905)
+        let (_, result, spans) = try Self.replay([dir])
+        let boots = spans.filter { $0.service == "nova-api" && $0.resource == "POST /compute/v2.1/servers" }
+        #expect(boots.count == 1, "\(boots.map(\.traceID))")
+        #expect(boots.first?.attributes["request_id"] != nil, "the request is nova's own line, with its id")
+        #expect(result.parse.echoedRequestLines == 1)
+    }
+
     @Test func syslogWrappedContainersNameTheirServices() throws {
         let (_, result, spans) = try Self.replay([Self.fixture("kolla/messages.log")])
         #expect(result.parse.unmatchedTotal == 0)

@@ -31,6 +31,7 @@ public struct SourceParser {
         if format != .ctaEvents {
             var parser = try LineParser(format: format, patterns: patterns, maxLineBytes: maxLineBytes)
             parser.localToUTC = zone?.converter
+            parser.dropsRequestEchoes = true
             if let yearReference { parser.yearReference = yearReference }
             lineParser = parser
         }
