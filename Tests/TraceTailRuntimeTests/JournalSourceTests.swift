@@ -342,6 +342,38 @@ import TraceTailCore
         #expect(runner.journalReports[0].running)
     }
 
+    /// A reload (SIGHUP) stops journalctl and starts it again after the last entry consumed:
+    /// nothing read before is read again, nothing written meanwhile is missed.
+    @Test func reloadRestartsJournalctlAfterTheCursor() throws {
+        let journal = FakeJournal()
+        func add(_ n: Int) {
+            journal.append(
+                FakeJournal.entry(
+                    cursor: n, time: Self.at(Double(n)), message: Self.devstackMessage(n),
+                    unit: "devstack@n-cpu.service"),
+                directory: "/j")
+        }
+        add(1)
+        add(2)
+        let configuration = Self.journaldConfiguration([(["devstack@*"], "/j")])
+        let fs = InMemoryFileSystem()
+        var runner = LiveRunner(
+            configuration: configuration, patterns: try Repo.patterns(), fileSystem: fs, checkpoint: nil,
+            journalLauncher: journal)
+        var out: [OutputRecord] = []
+        #expect(runner.step(monotonic: 0, wallClock: Self.t0, into: &out) == 2)
+        runner.reload(configuration, fileSystem: fs, takenAt: 0)
+        add(3)
+        #expect(runner.step(monotonic: 1, wallClock: Self.t0, into: &out) == 1)
+        #expect(journal.launches.count == 2)
+        #expect(journal.launches.last?.suffix(2) == ["--no-tail", "--after-cursor=s=fake;i=2"])
+        runner.step(monotonic: 2, wallClock: Self.at(3600), into: &out)
+        let ids = Self.spans(out).compactMap { span -> String? in
+            if case .string(let id) = span.attributes[SpanAttributeKey.requestID] { id } else { nil }
+        }
+        #expect(ids.sorted() == [Self.request(1), Self.request(2), Self.request(3)])
+    }
+
     @Test func checkpointsWithoutJournalPositionsStillDecode() throws {
         let runner = LiveRunner(
             configuration: LiveRunnerTests.configuration(), patterns: try Repo.patterns(),
