@@ -23,9 +23,11 @@
 //
 // A key is a varint `k`: 0 = a new interned key name follows (varint count, UTF-8) and takes
 // the next id; 1 = a literal name follows, not interned; 2 = an integer key follows (zigzag
-// varint: it has no tag byte to hold a sign); k ≥ 3 = the interned name with id k − 3. Names
-// are interned in the order they first appear, so the table is rebuilt while reading and never
-// has to be known up front (it could not be: the stream is written before it is complete).
+// varint: it has no tag byte to hold a sign); k ≥ 12 = the interned name with id k − 12. The
+// first byte of a key is therefore never 0x0B (3…11 are unused; a multi-byte varint's first byte
+// has its high bit set), so where a key may start, 0x0B can only be the container's `end`.
+// Names are interned in the order they first appear, so the table is rebuilt while reading and
+// never has to be known up front (it could not be: the stream is written before it is complete).
 
 /// Tag bytes of the binary coding format (see the top of `BinaryCodingFormat.swift`).
 enum BinaryTag {
@@ -48,7 +50,8 @@ enum BinaryTag {
     static let keyNewInterned: UInt64 = 0
     static let keyLiteral: UInt64 = 1
     static let keyInteger: UInt64 = 2
-    static let keyFirstID: UInt64 = 3
+    /// Above `end` (0x0B), so a key's first byte is never taken for the end of its container.
+    static let keyFirstID: UInt64 = 12
 
     /// At most this many distinct key names are interned per stream; later new names are written
     /// as literals. Struct field names number in the dozens; a `[String: V]` with 100 000 keys

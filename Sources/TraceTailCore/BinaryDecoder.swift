@@ -113,6 +113,7 @@ final class BinaryDecodingState {
         case BinaryTag.keyInteger:
             return .int(Int(ZigZag.decode(try varint(&offset))))
         default:
+            guard reference >= BinaryTag.keyFirstID else { throw corrupt(at: at, "key reference \(reference)") }
             let id = reference - BinaryTag.keyFirstID
             guard id < UInt64(keyNames.count) else { throw corrupt(at: at, "key id \(id) was never defined") }
             return .id(canonicalIDs[Int(id)])

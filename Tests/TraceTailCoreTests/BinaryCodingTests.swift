@@ -137,6 +137,39 @@ import TraceTailCore
         #expect(bytes.count == 1 + 100 * 4 + (1 + name.count) + 1)
     }
 
+    /// Every key id from 0 to 300 is used again after its definition, so ids whose reference
+    /// byte could be mistaken for a container's end (or any other tag) are exercised.
+    @Test func manyInternedKeysAreReusedCorrectly() throws {
+        struct Many: Codable, Equatable {
+            var a0 = 0, a1 = 1, a2 = 2, a3 = 3, a4 = 4, a5 = 5, a6 = 6, a7 = 7, a8 = 8, a9 = 9, a10 = 10, a11 = 11
+            var a12 = 12, a13 = 13, a14 = 14, a15 = 15, a16 = 16, a17 = 17, a18 = 18, a19 = 19, a20 = 20
+            var tail: [Many] = []
+        }
+        _ = try roundTrip([Many(tail: [Many(), Many()]), Many(), Many()])
+        // Interned names past one byte of reference: keys of a type's own, not a dictionary's.
+        struct Wide: Codable, Equatable {
+            var fields: [String: Int]
+            struct Key: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init?(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+            init(fields: [String: Int]) { self.fields = fields }
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: Key.self)
+                fields = [:]
+                for key in c.allKeys { fields[key.stringValue] = try c.decode(Int.self, forKey: key) }
+            }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: Key.self)
+                for (name, value) in fields { try c.encode(value, forKey: Key(stringValue: name)!) }
+            }
+        }
+        let wide = Wide(fields: Dictionary(uniqueKeysWithValues: (0..<300).map { ("f\($0)", $0) }))
+        _ = try roundTrip([wide, wide, wide])
+    }
+
     @Test func manyDistinctDictionaryKeysStillRoundTrip() throws {
         let dictionary = Dictionary(uniqueKeysWithValues: (0..<6000).map { ("key-\($0)", $0) })
         struct Field: Codable, Equatable {
