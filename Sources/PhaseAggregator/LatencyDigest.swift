@@ -107,10 +107,17 @@ struct LatencyStats: Sendable, Equatable {
         self.avgMs = sum / Double(count) / 1e6
         self.maxMs = Double(maxNs) / 1e6
         if allExact {
-            var values: [Int64] = []
-            values.reserveCapacity(count)
-            for part in parts { values.append(contentsOf: part.exact) }
-            values.sort()
+            let values: [Int64]
+            if parts.allSatisfy(\.isSorted) {
+                // A window's buckets were sorted once each: merge the runs instead of sorting.
+                values = Self.mergeSorted(parts.map(\.exact), count: count)
+            } else {
+                var all: [Int64] = []
+                all.reserveCapacity(count)
+                for part in parts { all.append(contentsOf: part.exact) }
+                all.sort()
+                values = all
+            }
             self.p50Ms = Double(Self.nearestRank(values, percent: 50)) / 1e6
             self.p95Ms = Double(Self.nearestRank(values, percent: 95)) / 1e6
             self.p99Ms = Double(Self.nearestRank(values, percent: 99)) / 1e6
@@ -125,6 +132,57 @@ struct LatencyStats: Sendable, Equatable {
             self.p50Ms = min(Double(merged.valueAtPercentile(50)) / 1e3, maxMs)
             self.p95Ms = min(Double(merged.valueAtPercentile(95)) / 1e3, maxMs)
             self.p99Ms = min(Double(merged.valueAtPercentile(99)) / 1e3, maxMs)
+        }
+    }
+
+    /// The ascending merge of ascending `runs` (`count` values in all), pairwise: n·log(runs).
+    static func mergeSorted(_ runs: [[Int64]], count: Int) -> [Int64] {
+        var runs = runs.filter { !$0.isEmpty }
+        guard !runs.isEmpty else { return [] }
+        while runs.count > 1 {
+            var next: [[Int64]] = []
+            next.reserveCapacity((runs.count + 1) / 2)
+            var i = 0
+            while i + 1 < runs.count {
+                next.append(mergeTwo(runs[i], runs[i + 1]))
+                i += 2
+            }
+            if i < runs.count { next.append(runs[i]) }
+            runs = next
+        }
+        return runs[0]
+    }
+
+    private static func mergeTwo(_ a: [Int64], _ b: [Int64]) -> [Int64] {
+        [Int64](unsafeUninitializedCapacity: a.count + b.count) { out, initialized in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    var i = 0
+                    var j = 0
+                    var n = 0
+                    while i < a.count && j < b.count {
+                        if b[j] < a[i] {
+                            out[n] = b[j]
+                            j += 1
+                        } else {
+                            out[n] = a[i]
+                            i += 1
+                        }
+                        n += 1
+                    }
+                    while i < a.count {
+                        out[n] = a[i]
+                        i += 1
+                        n += 1
+                    }
+                    while j < b.count {
+                        out[n] = b[j]
+                        j += 1
+                        n += 1
+                    }
+                }
+            }
+            initialized = a.count + b.count
         }
     }
 

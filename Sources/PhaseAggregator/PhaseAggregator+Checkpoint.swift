@@ -42,7 +42,7 @@ extension PhaseAggregator {
             trackers: trackers, openIncidents: openIncidents, agenda: agenda, pendingFixes: pendingFixes,
             evaluatedThrough: evaluatedThrough, lastLimit: lastLimit, maxSpanEnd: maxSpanEnd,
             maxEventTime: maxEventTime, sequence: sequence, runMethods: runMethods, workflowStarts: workflowStarts,
-            totals: totals, isFinished: isFinished)
+            totals: totals.dictionary, isFinished: isFinished)
     }
 
     /// An aggregator that continues from `state` with `configuration`'s settings. The `fixAt` of
@@ -84,7 +84,7 @@ extension PhaseAggregator {
         sequence = state.sequence
         runMethods = state.runMethods
         workflowStarts = state.workflowStarts
-        totals = state.totals
+        totals = ServiceTotals(state.totals)
         isFinished = state.isFinished
     }
 }

@@ -75,7 +75,7 @@ public struct PhaseAggregator: Stage {
     /// Time of each run's latest released `analysis_started`.
     var workflowStarts: [String: EventTime] = [:]
     /// Whole-run digests per service and phase, for the summary.
-    var totals: [String: [Phase: LatencyDigest]] = [:]
+    var totals = ServiceTotals()
     var report = Summary()
     var isFinished = false
 
@@ -95,6 +95,7 @@ public struct PhaseAggregator: Stage {
     /// The report summary (see `Summary`); complete after `finish(into:)`.
     public var summary: Summary {
         var s = report
+        let totals = totals.dictionary
         s.services = totals.keys.sorted().map { service in
             let phases = totals[service]!
             return Summary.ServiceSummary(
@@ -106,8 +107,8 @@ public struct PhaseAggregator: Stage {
         return s
     }
 
-    public mutating func consume(_ input: Input, into output: inout [OutputRecord]) {
-        switch input {
+    public mutating func consume(_ input: consuming Input, into output: inout [OutputRecord]) {
+        switch consume input {
         case .span(let span): consumeSpan(span, into: &output)
         case .cta(let event): consumeCTA(event)
         case .phase(let phase, let runID, let at, let source):

@@ -1,11 +1,35 @@
-/// An open-addressing hash map from `GroupKey` to `Value` (linear probing, backward-shift
-/// deletion, power-of-two capacity, at most half full).
+/// A key of a `FlatTable`: its bits mixed into one word, and a value for unused slots.
+protocol FlatTableKey: Equatable {
+    /// The key's bits folded into one word (the table spreads it with one multiply).
+    var mixedBits: UInt64 { get }
+    /// Fills unused slots.
+    static var placeholder: Self { get }
+}
+
+extension GroupKey: FlatTableKey {
+    @inline(__always)
+    var mixedBits: UInt64 { b ^ (c &* 0x9e37_79b9_7f4a_7c15) ^ (a &* 0xc2b2_ae3d_27d4_eb4f) ^ UInt64(kind.rawValue) }
+    static var placeholder: GroupKey { GroupKey(kind: .request, a: 0, b: 0, c: 0) }
+}
+
+extension PidKey: FlatTableKey {
+    @inline(__always)
+    var mixedBits: UInt64 { UInt64(bitPattern: Int64(pid)) ^ (UInt64(source) &* 0xc2b2_ae3d_27d4_eb4f) }
+    static var placeholder: PidKey { PidKey(source: 0, pid: 0) }
+}
+
+/// The correlator's open groups and emitted memory, keyed by `GroupKey`.
+typealias GroupKeyTable<Value> = FlatTable<GroupKey, Value>
+
+/// An open-addressing hash map (linear probing, backward-shift deletion, power-of-two
+/// capacity, at most half full).
 ///
 /// Replaces `Dictionary` on the correlator's per-line and per-group paths: the keys are
-/// already uniformly random bits (UUID and span-id halves), so one multiply spreads them, and
-/// `Hasher`'s SipHash set-up and finalisation — a measured 6 % of a replay — disappear.
-struct GroupKeyTable<Value> {
-    private var keys: [GroupKey]
+/// already uniformly random bits (UUID and span-id halves) or small integers (pids), so one
+/// multiply spreads them, and `Hasher`'s SipHash set-up and finalisation — a measured 6 % of a
+/// replay — disappear.
+struct FlatTable<Key: FlatTableKey, Value> {
+    private var keys: [Key]
     private var values: [Value?]
     private var used: [Bool]
     private var mask: Int
@@ -15,7 +39,7 @@ struct GroupKeyTable<Value> {
 
     init() {
         let capacity = 16
-        keys = Array(repeating: GroupKey(kind: .request, a: 0, b: 0, c: 0), count: capacity)
+        keys = Array(repeating: Key.placeholder, count: capacity)
         values = Array(repeating: nil, count: capacity)
         used = Array(repeating: false, count: capacity)
         mask = capacity - 1
@@ -24,14 +48,12 @@ struct GroupKeyTable<Value> {
 
     /// Home slot of `key`: Fibonacci hashing of its mixed bits, top bits taken.
     @inline(__always)
-    private func home(_ key: GroupKey) -> Int {
-        let mixed =
-            key.b ^ (key.c &* 0x9e37_79b9_7f4a_7c15) ^ (key.a &* 0xc2b2_ae3d_27d4_eb4f) ^ UInt64(key.kind.rawValue)
-        return Int(truncatingIfNeeded: (mixed &* 0x9e37_79b9_7f4a_7c15) >> shift)
+    private func home(_ key: Key) -> Int {
+        Int(truncatingIfNeeded: (key.mixedBits &* 0x9e37_79b9_7f4a_7c15) >> shift)
     }
 
     @inline(__always)
-    private func slot(of key: GroupKey) -> (index: Int, found: Bool) {
+    private func slot(of key: Key) -> (index: Int, found: Bool) {
         var i = home(key)
         while used[i] {
             if keys[i] == key { return (i, true) }
@@ -41,13 +63,13 @@ struct GroupKeyTable<Value> {
     }
 
     /// The value for `key`, if any.
-    func find(_ key: GroupKey) -> Value? {
+    func find(_ key: Key) -> Value? {
         let (i, found) = slot(of: key)
         return found ? values[i] : nil
     }
 
     /// Inserts or replaces the value for `key`.
-    mutating func set(_ key: GroupKey, _ value: Value) {
+    mutating func set(_ key: Key, _ value: Value) {
         let (i, found) = slot(of: key)
         if found {
             values[i] = value
@@ -66,7 +88,7 @@ struct GroupKeyTable<Value> {
 
     /// Removes `key`; returns its value when it was present.
     @discardableResult
-    mutating func remove(_ key: GroupKey) -> Value? {
+    mutating func remove(_ key: Key) -> Value? {
         let (found, hit) = slot(of: key)
         guard hit else { return nil }
         let old = values[found]
@@ -91,12 +113,27 @@ struct GroupKeyTable<Value> {
         return old
     }
 
+    /// Removes every entry, keeping the capacity.
+    mutating func removeAll() {
+        guard count > 0 else { return }
+        for i in used.indices where used[i] {
+            used[i] = false
+            values[i] = nil
+        }
+        count = 0
+    }
+
+    /// Every entry, in table order.
+    var entries: [(key: Key, value: Value)] {
+        used.indices.filter { used[$0] }.map { (keys[$0], values[$0]!) }
+    }
+
     private mutating func grow() {
         let oldKeys = keys
         let oldValues = values
         let oldUsed = used
         let capacity = oldKeys.count * 2
-        keys = Array(repeating: GroupKey(kind: .request, a: 0, b: 0, c: 0), count: capacity)
+        keys = Array(repeating: Key.placeholder, count: capacity)
         values = Array(repeating: nil, count: capacity)
         used = Array(repeating: false, count: capacity)
         mask = capacity - 1

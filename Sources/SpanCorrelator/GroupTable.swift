@@ -82,13 +82,14 @@ struct GroupTable {
     }
 
     /// Adds a span to `g`.
-    mutating func addSpan(to g: Int32, _ accumulator: SpanAccumulator) -> Int32 {
+    mutating func addSpan(to g: Int32, _ accumulator: consuming SpanAccumulator) -> Int32 {
         var accumulator = accumulator
         accumulator.nextInGroup = groups[Int(g)].firstSpan
         let s: Int32
         if let reused = freeSpans.popLast() {
             s = reused
-            spans[Int(s)] = accumulator
+            // The free slot holds an empty accumulator: swap instead of assign-and-destroy.
+            swap(&accumulator, &spans[Int(s)])
         } else {
             s = Int32(spans.count)
             spans.append(accumulator)
@@ -109,9 +110,11 @@ struct GroupTable {
         var s = group.firstSpan
         while s >= 0 {
             let next = spans[Int(s)].nextInGroup
-            // Move out and leave an empty value behind so the strings it held are released.
-            out.append(spans[Int(s)])
-            spans[Int(s)] = SpanAccumulator()
+            // Move out and leave an empty value behind so the strings it held are released
+            // (a swap: no copy, no retain of what it holds).
+            var taken = SpanAccumulator()
+            swap(&taken, &spans[Int(s)])
+            out.append(taken)
             freeSpans.append(s)
             s = next
         }

@@ -7,38 +7,51 @@ public enum ResourceTemplate {
     public static func route(_ path: String) -> String {
         var path = path
         return path.withUTF8 { bytes in
-            // The route is never longer than the path plus "{id}" per segment (one per byte at most).
-            String(unsafeUninitializedCapacity: bytes.count * 4 + 4) { out in
+            // The route is never longer than the path plus "{id}" per segment (one per byte at
+            // most). Built on the stack in one pass, then copied once into an exact-size string.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 4 + 4) { out in
                 var n = 0
                 var segmentStart = 0
                 var i = 0
-                func flush(_ end: Int) {
-                    let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<end])
-                    if isIdentifier(segment) {
-                        for b in "{id}".utf8 {
-                            out[n] = b
-                            n += 1
+                while true {
+                    let atEnd = i == bytes.count || bytes[i] == UInt8(ascii: "?") || bytes[i] == UInt8(ascii: "#")
+                    if atEnd || bytes[i] == UInt8(ascii: "/") {
+                        let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<i])
+                        if isIdentifier(segment) {
+                            out[n] = UInt8(ascii: "{")
+                            out[n + 1] = UInt8(ascii: "i")
+                            out[n + 2] = UInt8(ascii: "d")
+                            out[n + 3] = UInt8(ascii: "}")
+                            n += 4
+                        } else if !segment.isEmpty {
+                            (out.baseAddress! + n).initialize(from: segment.baseAddress!, count: segment.count)
+                            n += segment.count
                         }
-                    } else {
-                        for b in segment {
-                            out[n] = b
-                            n += 1
-                        }
-                    }
-                }
-                while i < bytes.count {
-                    let byte = bytes[i]
-                    if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
-                    if byte == UInt8(ascii: "/") {
-                        flush(i)
-                        out[n] = byte
+                        if atEnd { break }
+                        out[n] = UInt8(ascii: "/")
                         n += 1
                         segmentStart = i + 1
                     }
                     i += 1
                 }
-                flush(i)
-                return n
+                return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
+            }
+        }
+    }
+
+    /// `<method> <route>`, allocated once (`+` builds it in two steps).
+    static func join(_ method: String, _ route: String) -> String {
+        var method = method
+        var route = route
+        return method.withUTF8 { m in
+            route.withUTF8 { r in
+                String(unsafeUninitializedCapacity: m.count + 1 + r.count) { out in
+                    let base = out.baseAddress!
+                    if !m.isEmpty { base.initialize(from: m.baseAddress!, count: m.count) }
+                    base[m.count] = UInt8(ascii: " ")
+                    if !r.isEmpty { (base + m.count + 1).initialize(from: r.baseAddress!, count: r.count) }
+                    return m.count + 1 + r.count
+                }
             }
         }
     }
@@ -55,10 +68,20 @@ public enum ResourceTemplate {
     /// canonical UUID, or 8+ hex digits (project ids, image checksums).
     static func isIdentifier(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !segment.isEmpty else { return false }
-        if segment.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return true }
-        if segment.count >= 8 && segment.allSatisfy({ isHex($0) }) { return true }
+        var allDigits = true
+        var allHex = true
+        for byte in segment {
+            if byte < 0x30 || byte > 0x39 { allDigits = false }
+            if !isHex(byte) {
+                allHex = false
+                break
+            }
+        }
+        // A non-hex byte also ends `allDigits` (every digit is hex).
+        if allHex { return allDigits || segment.count >= 8 }
         if segment.count == 36 {
-            for (i, byte) in segment.enumerated() {
+            for i in 0..<36 {
+                let byte = segment[i]
                 if i == 8 || i == 13 || i == 18 || i == 23 {
                     if byte != UInt8(ascii: "-") { return false }
                 } else if !isHex(byte) {

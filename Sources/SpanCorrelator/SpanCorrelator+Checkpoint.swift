@@ -52,7 +52,7 @@ extension SpanCorrelator {
         while let order = buffer.minOrder, let event = buffer.popMin() {
             held.append(State.HeldLine(time: order.time, event: event.checkpoint))
         }
-        var pids = self.pids.map { State.PidEntry(key: $0.key, state: $0.value) }
+        var pids = self.pids.entries.map { State.PidEntry(key: $0.key, state: $0.value) }
         // Sorted only so that equal states encode to equal bytes.
         pids.sort { ($0.key.source, $0.key.pid) < ($1.key.source, $1.key.pid) }
         return State(
@@ -89,7 +89,7 @@ extension SpanCorrelator {
             source.lastTime = entry.lastTime
             return source
         }
-        for entry in state.pids { pids[entry.key] = entry.state }
+        for entry in state.pids { pids.set(entry.key, entry.state) }
         newest = state.newest
         watermark = state.watermark
         for line in state.held {

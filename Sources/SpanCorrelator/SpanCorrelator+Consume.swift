@@ -20,7 +20,7 @@ extension SpanCorrelator {
             // A traceback line that kept the ERROR prefix: same pid and time as that pid's
             // previous ERROR line (oslo `logging_exception_prefix`, no context bracket).
             if event.level?.isError == true, let pid = event.pid,
-                let previous = pids[PidKey(source: event.source.rawValue, pid: pid)],
+                let previous = pids.find(PidKey(source: event.source.rawValue, pid: pid)),
                 previous.wasError, previous.time == time
             {
                 attachContinuation(event, slot: slot, into: &output)
@@ -138,7 +138,7 @@ extension SpanCorrelator {
     mutating func attachContinuation(_ event: LogEvent, slot: Int, into output: inout [Span]) {
         let target: LineTarget?
         if let pid = event.pid {
-            target = pids[PidKey(source: event.source.rawValue, pid: pid)]?.target
+            target = pids.find(PidKey(source: event.source.rawValue, pid: pid))?.target
         } else {
             target = sources[slot].lastTarget
         }
@@ -181,9 +181,10 @@ extension SpanCorrelator {
     private mutating func notePrevious(_ event: LogEvent, slot: Int, target: LineTarget?, time: EventTime) {
         sources[slot].lastTarget = target
         guard let pid = event.pid else { return }
-        if pids.count >= SpanCorrelator.maxPidStates { pids.removeAll(keepingCapacity: true) }
-        pids[PidKey(source: event.source.rawValue, pid: pid)] = PidState(
-            target: target, time: time, wasError: event.level?.isError ?? false)
+        if pids.count >= SpanCorrelator.maxPidStates { pids.removeAll() }
+        pids.set(
+            PidKey(source: event.source.rawValue, pid: pid),
+            PidState(target: target, time: time, wasError: event.level?.isError ?? false))
     }
 
     /// The FNV-1a state after `<service>/<anchor text>` for a line of `key` (see the type's

@@ -18,7 +18,8 @@ extension SpanCorrelator {
             for accumulator in spans {
                 emit(
                     accumulator, trace: trace, span: span, parent: accumulator.explicitParent,
-                    requestID: accumulator.requestID, globalID: accumulator.globalID, into: &output)
+                    requestID: accumulator.requestID.map(UUIDText.requestID),
+                    globalID: accumulator.globalID.map(UUIDText.requestID), into: &output)
             }
             record = EmittedRecord(
                 trace: trace, entrySpan: span, entryService: spans[0].service, serviceMask: 0, kind: .explicit,
@@ -57,13 +58,16 @@ extension SpanCorrelator {
         let entrySpan = SpanID(r.uuid.low)
         let entryParent = global.flatMap { $0 == r ? nil : SpanID($0.uuid.low) }
         var mask: UInt64 = 0
+        // Every span of R carries the same ids: their text is made once per request.
+        let requestText = UUIDText.requestID(r)
+        let globalText = global.map(UUIDText.requestID)
         func emitOne(_ i: Int) {
             let isEntry = i == entry
             let service = spans[i].service
             if service >= 0, service < 64 { mask |= 1 << UInt64(service) }
             emit(
                 spans[i], trace: trace, span: isEntry ? entrySpan : SpanID(spans[i].anchor),
-                parent: isEntry ? entryParent : entrySpan, requestID: r, globalID: global, into: &output)
+                parent: isEntry ? entryParent : entrySpan, requestID: requestText, globalID: globalText, into: &output)
         }
         if entry >= 0 { emitOne(entry) }
         if spans.count > 1 || entry < 0 {
@@ -114,8 +118,8 @@ extension SpanCorrelator {
 
     /// Appends the `openstack.request` span of one accumulator, then its per-line children.
     private mutating func emit(
-        _ a: SpanAccumulator, trace: TraceID, span: SpanID, parent: SpanID?, requestID: RequestID?,
-        globalID: RequestID?, into output: inout [Span]
+        _ a: SpanAccumulator, trace: TraceID, span: SpanID, parent: SpanID?, requestID: String?,
+        globalID: String?, into output: inout [Span]
     ) {
         let serviceName = serviceName(a.service)
         let component = a.component >= 0 ? components.names[Int(a.component)] : nil
@@ -123,9 +127,13 @@ extension SpanCorrelator {
         // room for the aggregator's `phase` and `run_id`.
         var attributes = SpanAttributes()
         attributes.reserveCapacity(14)
-        if let message = a.errorMessage { attributes[SpanAttributeKey.errorMessage] = .string(message) }
-        if let file = fileName(source: a.first.source) { attributes[SpanAttributeKey.file] = .string(file) }
-        if let globalID { attributes[SpanAttributeKey.globalRequestID] = .string(UUIDText.requestID(globalID)) }
+        if let message = a.errorMessage {
+            attributes.append(sortedKey: SpanAttributeKey.errorMessage, .string(message))
+        }
+        if let file = fileName(source: a.first.source) {
+            attributes.append(sortedKey: SpanAttributeKey.file, .string(file))
+        }
+        if let globalID { attributes.append(sortedKey: SpanAttributeKey.globalRequestID, .string(globalID)) }
         var resource: String?
         if let request = a.request {
             var route: String?
@@ -133,21 +141,27 @@ extension SpanCorrelator {
                 let templated = ResourceTemplate.route(path)
                 route = templated
                 if let method = request.method, !method.isEmpty {
-                    resource = method + " " + templated
+                    resource = ResourceTemplate.join(method, templated)
                 } else {
                     resource = templated
                 }
             }
-            if let method = request.method { attributes[SpanAttributeKey.httpMethod] = .string(method) }
-            if let route { attributes[SpanAttributeKey.httpRoute] = .string(route) }
-            if let status = request.status { attributes[SpanAttributeKey.httpStatusCode] = .int(status) }
-            if let path = request.path { attributes[SpanAttributeKey.httpURL] = .string(path) }
+            if let method = request.method {
+                attributes.append(sortedKey: SpanAttributeKey.httpMethod, .string(method))
+            }
+            if let route { attributes.append(sortedKey: SpanAttributeKey.httpRoute, .string(route)) }
+            if let status = request.status {
+                attributes.append(sortedKey: SpanAttributeKey.httpStatusCode, .int(status))
+            }
+            if let path = request.path { attributes.append(sortedKey: SpanAttributeKey.httpURL, .string(path)) }
         }
-        if let instance = a.instance { attributes[SpanAttributeKey.instanceID] = .string(instance.description) }
-        attributes[SpanAttributeKey.lineCount] = .int(a.lineCount)
-        attributes[SpanAttributeKey.lineID] = .int(a.first.line)
-        if let pid = a.firstPid { attributes[SpanAttributeKey.pid] = .int(pid) }
-        if let requestID { attributes[SpanAttributeKey.requestID] = .string(UUIDText.requestID(requestID)) }
+        if let instance = a.instance {
+            attributes.append(sortedKey: SpanAttributeKey.instanceID, .string(instance.description))
+        }
+        attributes.append(sortedKey: SpanAttributeKey.lineCount, .int(a.lineCount))
+        attributes.append(sortedKey: SpanAttributeKey.lineID, .int(a.first.line))
+        if let pid = a.firstPid { attributes.append(sortedKey: SpanAttributeKey.pid, .int(pid)) }
+        if let requestID { attributes.append(sortedKey: SpanAttributeKey.requestID, .string(requestID)) }
         let start = a.start
         output.append(
             Span(
@@ -186,14 +200,18 @@ extension SpanCorrelator {
         // Keys in sorted order (each set is an append); room for `phase` and `run_id`.
         var attributes = SpanAttributes()
         attributes.reserveCapacity(10)
-        if let component { attributes[SpanAttributeKey.component] = .string(component) }
-        if let message = child.errorMessage { attributes[SpanAttributeKey.errorMessage] = .string(message) }
-        attributes[SpanAttributeKey.eventID] = .int(child.eventID ?? child.lineID)
-        if let file = fileName(source: child.source) { attributes[SpanAttributeKey.file] = .string(file) }
-        if late { attributes[SpanAttributeKey.late] = .bool(true) }
-        if let latency = child.latencyMs { attributes[SpanAttributeKey.latencyMs] = .double(latency) }
-        if let level = child.level { attributes[SpanAttributeKey.level] = .string(level.description) }
-        if let status = child.status { attributes[SpanAttributeKey.status] = .int(status) }
+        if let component { attributes.append(sortedKey: SpanAttributeKey.component, .string(component)) }
+        if let message = child.errorMessage {
+            attributes.append(sortedKey: SpanAttributeKey.errorMessage, .string(message))
+        }
+        attributes.append(sortedKey: SpanAttributeKey.eventID, .int(child.eventID ?? child.lineID))
+        if let file = fileName(source: child.source) {
+            attributes.append(sortedKey: SpanAttributeKey.file, .string(file))
+        }
+        if late { attributes.append(sortedKey: SpanAttributeKey.late, .bool(true)) }
+        if let latency = child.latencyMs { attributes.append(sortedKey: SpanAttributeKey.latencyMs, .double(latency)) }
+        if let level = child.level { attributes.append(sortedKey: SpanAttributeKey.level, .string(level.description)) }
+        if let status = child.status { attributes.append(sortedKey: SpanAttributeKey.status, .int(status)) }
         let end = child.time ?? fallbackTime
         var duration: Int64 = 0
         if let latency = child.latencyMs, latency.isFinite, latency > 0, child.time != nil {

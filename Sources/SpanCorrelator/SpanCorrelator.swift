@@ -69,7 +69,7 @@ public struct SpanCorrelator: Stage {
     var servicePrefix: [UInt64] = []
     var components = SymbolTable(capacity: 16_384)
     var sources: [SourceState] = []
-    var pids: [PidKey: PidState] = [:]
+    var pids = FlatTable<PidKey, PidState>()
     /// Newest event time consumed.
     var newest = EventTime(nanoseconds: .min)
     /// Groups whose newest line is at least `idleTimeout` before this are emitted.

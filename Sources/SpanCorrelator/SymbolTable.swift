@@ -9,7 +9,8 @@ struct SymbolTable {
     /// The interned names, by id.
     private(set) var names: [String] = []
     private var bytes: [[UInt8]] = []
-    private var byHash: [UInt64: Int32] = [:]
+    /// By the FNV-1a hash of the name (no SipHash per lookup).
+    private var byHash = FlatTable<HashedName, Int32>()
     let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
@@ -20,14 +21,14 @@ struct SymbolTable {
         var hash = FNVStream()
         hash.add(slice)
         let key = hash.state ^ UInt64(truncatingIfNeeded: slice.count)
-        if let id = byHash[key] {
+        if let id = byHash.find(HashedName(bits: key)) {
             return bytesEqual(bytes[Int(id)], slice) ? id : nil
         }
         guard names.count < capacity else { return nil }
         let id = Int32(names.count)
         bytes.append(Array(slice))
         names.append(String(decoding: slice, as: UTF8.self))
-        byHash[key] = id
+        byHash.set(HashedName(bits: key), id)
         return id
     }
 
@@ -36,4 +37,11 @@ struct SymbolTable {
 
     /// The UTF-8 bytes of an interned name.
     func utf8(_ id: Int32) -> [UInt8] { bytes[Int(id)] }
+}
+
+/// A name's 64-bit hash as a `FlatTable` key.
+struct HashedName: FlatTableKey {
+    var bits: UInt64
+    var mixedBits: UInt64 { bits }
+    static var placeholder: HashedName { HashedName(bits: 0) }
 }

@@ -61,14 +61,39 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
                 if let newValue { entries.append(Entry(key: key, value: newValue)) }
                 return
             }
-            var i = 0
-            while i < entries.count, entries[i].key < key { i += 1 }
-            if i < entries.count, entries[i].key == key {
-                if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
+            // From the end: keys are set roughly in order, so the place is near the end
+            // (the aggregator's `phase` lands three from the end of a request span).
+            var i = entries.count
+            while i > 0, key < entries[i - 1].key { i -= 1 }
+            if i > 0, entries[i - 1].key == key {
+                if let newValue { entries[i - 1].value = newValue } else { entries.remove(at: i - 1) }
             } else if let newValue {
-                entries.insert(Entry(key: key, value: newValue), at: i)
+                insert(Entry(key: key, value: newValue), at: i)
             }
         }
+    }
+
+    /// Inserts `entry` at `i` by appending it and moving the entries after `i` up by one slot.
+    /// `Array.insert` goes through the generic `replaceSubrange`, which cost more than building
+    /// the entry (the aggregator inserts `phase` and `run_id` into every span).
+    private mutating func insert(_ entry: Entry, at i: Int) {
+        entries.append(entry)
+        let last = entries.count - 1
+        guard i < last else { return }
+        entries.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let moved = (base + last).move()
+            (base + i + 1).moveInitialize(from: base + i, count: last - i)
+            (base + i).initialize(to: moved)
+        }
+    }
+
+    /// Appends an attribute whose key sorts after every key held (the caller builds attributes
+    /// in key order, as the correlator does), without comparing keys.
+    @inlinable
+    public mutating func append(sortedKey key: String, _ value: AttributeValue) {
+        assert(entries.last.map { $0.key < key } ?? true, "attribute keys out of order")
+        entries.append(Entry(key: key, value: value))
     }
 
     /// The value for `key`, or `defaultValue`.

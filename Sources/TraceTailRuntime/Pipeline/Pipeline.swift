@@ -102,8 +102,12 @@ public struct Pipeline {
         }
     }
 
+    /// Hands the correlator's spans to the aggregator in order, moving each one (popped from
+    /// the reversed batch), so the aggregator tags a uniquely held span instead of copying its
+    /// attribute array.
     private mutating func flushSpans(into output: inout [OutputRecord]) {
-        for span in spans { aggregator.consume(.span(span), into: &output) }
-        spans.removeAll(keepingCapacity: true)
+        guard !spans.isEmpty else { return }
+        spans.reverse()
+        while let span = spans.popLast() { aggregator.consume(.span(span), into: &output) }
     }
 }
