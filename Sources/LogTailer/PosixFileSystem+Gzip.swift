@@ -48,11 +48,9 @@ extension PosixFileSystem {
             throw FileSystemError(path: path, code: ENOMEM)
         }
         var compressed = ByteBuffer()
-        var atEOF = false
         var offset: off_t = 0
         while true {
             if compressed.readableBytes == 0 {
-                if atEOF { return }
                 compressed.clear()
                 var failure: Int32 = 0
                 compressed.writeWithUnsafeMutableBytes(minimumWritableBytes: 256 * 1024) { buffer in
