@@ -100,13 +100,13 @@ struct GroupTable {
         return s
     }
 
-    /// Closes `g`, returning it and its spans; their slots are recycled.
-    mutating func remove(_ g: Int32) -> (group: OpenGroup, spans: [SpanAccumulator]) {
+    /// Closes `g`, returning it and appending its spans to `out` (a buffer the caller reuses,
+    /// so closing a group allocates nothing); their slots are recycled.
+    mutating func remove(_ g: Int32, into out: inout [SpanAccumulator]) -> OpenGroup {
         let group = groups[Int(g)]
         unlink(g)
         index.remove(group.key)
-        var out: [SpanAccumulator] = []
-        out.reserveCapacity(Int(group.spanCount))
+        let before = out.count
         var s = group.firstSpan
         while s >= 0 {
             let next = spans[Int(s)].nextInGroup
@@ -118,10 +118,10 @@ struct GroupTable {
             freeSpans.append(s)
             s = next
         }
-        openSpans -= out.count
+        openSpans -= out.count - before
         groups[Int(g)].firstSpan = -1
         freeGroups.append(g)
-        return (group, out)
+        return group
     }
 
     private mutating func linkAtTail(_ g: Int32) {

@@ -25,12 +25,21 @@ struct ReorderBuffer {
 
     mutating func push(_ event: consuming LogEvent, order: LineOrder) {
         let slot: Int32
+        var incoming: LogEvent? = consume event
         if let reused = freeSlots.popLast() {
             slot = reused
-            events[Int(slot)] = event
+            // Move the event into its slot (which holds `nil`, its last event moved out by
+            // `popMin`) and leave `nil` behind: an assignment copied it and destroyed both.
+            events.withUnsafeMutableBufferPointer { buffer in
+                withUnsafeMutablePointer(to: &incoming) { source in
+                    let target = buffer.baseAddress! + Int(reused)
+                    target.moveUpdate(from: source, count: 1)
+                    source.initialize(to: nil)
+                }
+            }
         } else {
             slot = Int32(events.count)
-            events.append(event)
+            events.append(incoming.take())
         }
         let entry = Entry(order: order, slot: slot)
         if queueHead == queue.count || !(order < queue[queue.count - 1].order) {

@@ -4,7 +4,14 @@ extension SpanCorrelator {
     /// Emits every span of group `g`, then its `spanPerEvent` children, and remembers the
     /// group for late lines. Strings are built here, once per span.
     mutating func emitGroup(_ g: Int32, evicted: Bool, into output: inout [Span]) {
-        let (group, spans) = table.remove(g)
+        // The closed group's spans go to the reused `closing` buffer (no array per group).
+        var spans: [SpanAccumulator] = []
+        swap(&spans, &closing)
+        defer {
+            spans.removeAll(keepingCapacity: true)
+            swap(&spans, &closing)
+        }
+        let group = table.remove(g, into: &spans)
         if evicted { counters.evicted += spans.count }
         guard !spans.isEmpty else { return }
         let key = group.key

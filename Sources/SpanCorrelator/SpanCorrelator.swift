@@ -76,6 +76,8 @@ public struct SpanCorrelator: Stage {
     var watermark = EventTime(nanoseconds: .min)
     /// Open groups by opening time, for `settledThrough`.
     var openOrder = OpenOrder()
+    /// Scratch for the spans of the group being emitted (kept for its capacity).
+    var closing: [SpanAccumulator] = []
     let unknownService: Int32
 
     /// Sources with an id at or above this share one fallback slot (ids are small indices).
