@@ -42,7 +42,10 @@ let package = Package(
         .target(name: "PCRE2", dependencies: ["CPCRE2"], swiftSettings: swiftSettings),
         .target(name: "TraceTailCore", swiftSettings: swiftSettings),
         .target(name: "PatternParser", dependencies: ["PCRE2", "TraceTailCore"], swiftSettings: swiftSettings),
-        .target(name: "SpanCorrelator", dependencies: ["TraceTailCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "SpanCorrelator",
+            dependencies: ["TraceTailCore", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: swiftSettings),
         .target(
             name: "PhaseAggregator",
             dependencies: ["TraceTailCore", .product(name: "Histogram", package: "hdrhistogram-swift")],

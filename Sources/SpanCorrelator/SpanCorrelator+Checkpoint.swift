@@ -23,6 +23,8 @@ extension SpanCorrelator {
         var table: GroupTable.Layout
         var openOrder: [OpenOrder.Entry]
         var emitted: EmittedMemory.Layout
+        /// Callee links not yet used (absent in checkpoints of earlier versions).
+        var callees: [CalleeLinks.Entry]? = nil
 
         struct SourceEntry: Codable {
             var fileName: String
@@ -63,7 +65,7 @@ extension SpanCorrelator {
                     lastTarget: $0.lastTarget, lastTime: $0.lastTime)
             },
             pids: pids, newest: newest, watermark: watermark, held: held, table: table.layout,
-            openOrder: openOrder.pending, emitted: emitted.layout)
+            openOrder: openOrder.pending, emitted: emitted.layout, callees: callees.entries)
     }
 
     /// A correlator that continues from `state`. Settings come from `configuration` (a reload may
@@ -101,6 +103,7 @@ extension SpanCorrelator {
         table = GroupTable(layout: state.table)
         openOrder = OpenOrder(pending: state.openOrder)
         emitted = EmittedMemory(layout: state.emitted, capacity: configuration.rememberedSpans)
+        callees = CalleeLinks(entries: state.callees ?? [], capacity: configuration.maxOpenSpans)
         for (id, source) in sources.sorted(by: { $0.key < $1.key }) { register(source, as: id) }
     }
 }

@@ -54,6 +54,7 @@ extension SpanCorrelator {
             if let stamp = event.timestampText { hash.add(event.bytes(stamp)) } else { hash.add(time.iso8601) }
             key = .idless(span: hash.state)
         }
+        if let requestID = event.requestID { noteCallee(of: event, requestID: requestID, time: time) }
         route(event, key: key, explicitTrace: explicitTrace, service: service, slot: slot, time: time, into: &output)
     }
 
@@ -243,6 +244,10 @@ extension SpanCorrelator {
             emitGroup(table.head, evicted: false, into: &output)
         }
         emitted.forget(before: watermark - idle - configuration.rememberFor)
+        // A callee's lines end about when its caller logs the response, so it is emitted about
+        // `idle` after the link; links are kept a further `idle` (60 s at least) for callees
+        // that go on logging after they answered.
+        callees.forget(before: watermark - idle - max(idle, .seconds(60)))
     }
 
     /// Past `maxOpenSpans`, emits least recently active groups (never `g`, the one in use).

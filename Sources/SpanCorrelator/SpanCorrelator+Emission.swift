@@ -56,14 +56,18 @@ extension SpanCorrelator {
             if let g = span.globalID, global.map({ g < $0 }) ?? true { global = g }
             if let t = span.explicitTrace, explicitTrace.map({ t < $0 }) ?? true { explicitTrace = t }
         }
-        let trace = explicitTrace ?? TraceID(global?.uuid ?? r.uuid)
+        // A request some other request called, known only from the caller's client line
+        // (releases before global ids): parented as if that caller were its global id.
+        let caller = callees.take(r).flatMap { global == nil ? $0 : nil }
+        let trace = explicitTrace ?? TraceID((global ?? caller?.traceRoot)?.uuid ?? r.uuid)
         // -1: no entry here (its request line is on another host); every span is a child.
         let entry =
             configuration.entryNeedsRequestLine
             ? (spans.firstIndex { $0.request != nil } == nil ? -1 : entryIndex(spans))
             : spans.count == 1 ? 0 : entryIndex(spans)
         let entrySpan = SpanID(r.uuid.low)
-        let entryParent = global.flatMap { $0 == r ? nil : SpanID($0.uuid.low) }
+        let entryParent =
+            global.flatMap { $0 == r ? nil : SpanID($0.uuid.low) } ?? caller.map { SpanID($0.request.uuid.low) }
         var mask: UInt64 = 0
         // Every span of R carries the same ids: their text is made once per request.
         let requestText = UUIDText.requestID(r)

@@ -78,6 +78,8 @@ public struct SpanCorrelator: Stage {
     var openOrder = OpenOrder()
     /// Scratch for the spans of the group being emitted (kept for its capacity).
     var closing: [SpanAccumulator] = []
+    /// Requests called by other requests, from the callers' client lines (pre-global-id parenting).
+    var callees: CalleeLinks
     let unknownService: Int32
 
     /// Sources with an id at or above this share one fallback slot (ids are small indices).
@@ -92,6 +94,7 @@ public struct SpanCorrelator: Stage {
     public init(configuration: Configuration = Configuration(), sources: [SourceID: Source] = [:]) {
         self.configuration = configuration
         self.emitted = EmittedMemory(capacity: configuration.rememberedSpans)
+        self.callees = CalleeLinks(capacity: configuration.maxOpenSpans)
         var services = SymbolTable(capacity: 4_096)
         let unknown = services.intern("unknown") ?? 0
         self.services = services

@@ -25,6 +25,8 @@ struct Line {
     var parentID: SpanID?
     var fileToken: String?
     var continuation = false
+    /// `callee_request_id` as a client response line logs it.
+    var callee: String?
 
     init(_ lineID: Int, _ time: String?, source: UInt32 = 0) {
         self.lineID = lineID
@@ -51,6 +53,7 @@ struct Line {
         let methodRange = put(method)
         let pathRange = put(path)
         let messageRange = put(message)
+        let calleeRange = put(callee)
         var event = LogEvent(source: SourceID(source), lineID: lineID, storage: storage[...])
         event.fileToken = tokenRange
         event.timestampText = timeRange
@@ -70,6 +73,9 @@ struct Line {
         event.spanID = spanID
         event.parentID = parentID
         event.isContinuation = continuation
+        if let calleeRange {
+            event.extraCaptures.append(ExtraCapture(name: PatternName("callee_request_id"), range: calleeRange))
+        }
         event.matchedRule = "test"
         return event
     }

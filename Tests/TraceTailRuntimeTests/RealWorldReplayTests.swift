@@ -140,6 +140,22 @@ import TraceTailReport
         #expect(result.parse.echoedRequestLines == 1)
     }
 
+    @Test func junoCalleeIsParentedThroughTheClientsResponseHeader() throws {
+        // Juno has no global request ids: neutron's request is tied to nova-compute's only by
+        // the x-openstack-request-id that neutronclient's RESP debug line records.
+        let (_, _, spans) = try Self.replay([Self.fixture("juno")])
+        let nova = try #require(spans.first { $0.service == "nova-compute" })
+        let port = try #require(spans.first { $0.resource == "POST /v2.0/ports.json" })
+        let other = try #require(spans.first { $0.resource == "GET /v2.0/networks.json" })
+        #expect(port.service == "neutron-server")
+        #expect(nova.traceID.description == "1f2e3d4c5b6a47988a7b6c5d4e3f2a1b")
+        #expect(port.traceID == nova.traceID)
+        #expect(port.parentID == nova.spanID)
+        #expect(
+            other.traceID.description == "0b1c2d3e4f5a4b6c9d7e8f9a0b1c2d3e", "an uncalled request stays its own trace")
+        #expect(other.parentID == nil)
+    }
+
     @Test func syslogWrappedContainersNameTheirServices() throws {
         let (_, result, spans) = try Self.replay([Self.fixture("kolla/messages.log")])
         #expect(result.parse.unmatchedTotal == 0)
