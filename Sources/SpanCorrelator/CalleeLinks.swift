@@ -49,8 +49,11 @@ struct CalleeLinks: Sendable {
         }
     }
 
-    /// The caller of `callee`, forgetting the link (a request is emitted once).
-    mutating func take(_ callee: RequestID) -> Caller? { callers.removeValue(forKey: callee) }
+    /// The caller of `callee`, forgetting the link (a request is emitted once). Free when no
+    /// link is held (releases with global ids never have any): no hashing per emitted request.
+    mutating func take(_ callee: RequestID) -> Caller? {
+        callers.isEmpty ? nil : callers.removeValue(forKey: callee)
+    }
 
     /// Forgets links reported before `time`.
     mutating func forget(before time: EventTime) {
