@@ -37,12 +37,14 @@ final class BinaryDecodingState {
     let bytes: UnsafeRawBufferPointer
     let userInfo: [CodingUserInfoKey: any Sendable]
     /// Interned key names by id, and ids by name.
-    private(set) var keyNames: [String] = []
-    private(set) var keyIDs: [String: Int] = [:]
+    // Unchecked exclusivity for what is touched per value, as in `BinaryOutput`: no access to
+    // these overlaps another.
+    @exclusivity(unchecked) private(set) var keyNames: [String] = []
+    @exclusivity(unchecked) private(set) var keyIDs: [String: Int] = [:]
     /// Per id, the first id of its name (a stream defining a name twice still compares equal).
-    private var canonicalIDs: [Int] = []
+    @exclusivity(unchecked) private var canonicalIDs: [Int] = []
     /// Container kinds (keyed = true) while skipping; kept to reuse its storage.
-    private var skipStack: [Bool] = []
+    @exclusivity(unchecked) private var skipStack: [Bool] = []
 
     init(bytes: UnsafeRawBufferPointer, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.bytes = bytes

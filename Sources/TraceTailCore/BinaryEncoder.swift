@@ -51,17 +51,19 @@ public struct BinaryEncoder: Sendable {
 final class BinaryEncodingState {
     let output: BinaryOutput
     let userInfo: [CodingUserInfoKey: any Sendable]
-    private var keyIDs: [String: UInt64] = [:]
+    // Unchecked exclusivity for what is touched per value, as in `BinaryOutput` (and for the
+    // same reason: no access to these overlaps another).
+    @exclusivity(unchecked) private var keyIDs: [String: UInt64] = [:]
     /// Per key type: whether its names are interned (not for dictionary keys, which are data).
-    private var internsKeys: [ObjectIdentifier: Bool] = [:]
+    @exclusivity(unchecked) private var internsKeys: [ObjectIdentifier: Bool] = [:]
     /// Open containers, outermost first: an id each, and whether it is keyed.
-    private(set) var frames: [(id: Int, keyed: Bool)] = []
-    private var nextFrameID = 0
+    @exclusivity(unchecked) private(set) var frames: [(id: Int, keyed: Bool)] = []
+    @exclusivity(unchecked) private var nextFrameID = 0
     /// Value slots handed out by `superEncoder`, innermost last: the depth of the container
     /// holding the slot, the stream position after its key, and an id.
-    private var slots: [(depth: Int, mark: Int, id: Int)] = []
+    @exclusivity(unchecked) private var slots: [(depth: Int, mark: Int, id: Int)] = []
     /// A misuse found where `Encoder` cannot throw (opening a container); thrown at the end.
-    var deferredError: (any Error)?
+    @exclusivity(unchecked) var deferredError: (any Error)?
 
     init(output: BinaryOutput, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.output = output
