@@ -40,9 +40,16 @@ extension Tailer {
             if Self.resumable(position, head: head, size: opened.size) {
                 resume(&file, at: position)
             } else {
-                // Inode reuse or rewrite while stopped (T09, T12): the checkpoint is about other content.
-                counters.staleCheckpoints += 1
-                sourceIDs.release(position.source)
+                // Inode reuse or rewrite while stopped (T09, T12): this file is other content. The
+                // checkpoint's content may still exist elsewhere — logrotate renamed and compressed
+                // it and the new live file got its freed inode number — so the position stays for
+                // `resumeRenamedWhileStopped` (later in this first poll), which finds it or drops it.
+                if !hasPolled {
+                    restoring[identity] = position
+                } else {
+                    counters.staleCheckpoints += 1
+                    sourceIDs.release(position.source)
+                }
                 file.source = SourceID(sourceIDs.allocate())
             }
         } else if let k = truncated.firstIndex(where: { Self.isCopy(head: head, size: opened.size, of: $0) }) {

@@ -28,6 +28,25 @@ import Testing
         #expect(h.texts().isEmpty)
     }
 
+    @Test func theNewLiveFileTakingTheFreedInodeDoesNotHideTheCompressedGeneration() {
+        var h = TailerHarness()
+        h.fs.append("/logs/a.log", lines(1...2))
+        #expect(h.texts() == ["L1", "L2"])
+        let inode = h.fs.status(path: "/logs/a.log")!.inode
+        h.tailer.close()
+        h.fs.append("/logs/a.log", lines(3...4))
+        let rotated = h.fs.contents("/logs/a.log")!
+        h.fs.delete("/logs/a.log")
+        // The file system hands the freed inode number to the next file: the new live file.
+        h.fs.append("/logs/a.log", lines(5...5, prefix: "N"))
+        #expect(h.fs.status(path: "/logs/a.log")!.inode == inode)
+        h.fs.writeGzip("/logs/a.log.1.gz", rotated)
+        h.restart()
+        #expect(h.poll().map(\.text) == ["L3", "L4", "N5"])
+        #expect(h.counters.staleCheckpoints == 0)
+        #expect(h.texts().isEmpty)
+    }
+
     @Test func twoRotationsWhileStoppedReadTheUnseenGenerationBeforeTheLiveFile() {
         var h = TailerHarness()
         h.fs.append("/logs/a.log", lines(1...1))
