@@ -36,8 +36,8 @@ struct RequestLineEchoes: Sendable {
         guard let http = event.http, let status = http.status, let methodRange = http.method,
             let pathRange = http.path, let time = event.timestamp?.nanoseconds
         else { return false }
-        let method = Self.hash(event.bytes(methodRange))
-        let path = Self.hash(event.bytes(pathRange))
+        let method = FNV1a.hash64(event.bytes(methodRange))
+        let path = FNV1a.hash64(event.bytes(pathRange))
         if event.requestID != nil {
             let latency = http.latencyMs.map { $0.isFinite && $0 > 0 ? Int64(min($0, 1e9) * 1e6) : 0 } ?? 0
             if recent.count == Self.capacity { recent.removeFirst() }
@@ -56,14 +56,5 @@ struct RequestLineEchoes: Sendable {
         recent.remove(at: i)
         event.http = nil
         return true
-    }
-
-    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
-        }
-        return h
     }
 }

@@ -294,20 +294,9 @@ struct Bench: ParsableCommand {
     /// Reader + `LineParser` over every log file: every field and the timestamp converted.
     private func parseJob(_ input: Input, _ set: PatternSet) -> Job {
         Job(label: "tracetail parse") {
-            var total = ParseCounters()
             var checksum = 0
-            for path in input.logFiles {
-                var parser = try LineParser(format: .oslo, patterns: set)
-                let reader = try LineReader(path: path)
-                var batch = LineBatch()
-                while try reader.next(into: &batch) {
-                    for i in 0..<batch.count {
-                        let event = parser.parse(batch[i], source: SourceID(0), lineID: batch.lines[i].number)
-                        checksum &+=
-                            (event.http?.status ?? 0) &+ Int(truncatingIfNeeded: event.timestamp?.nanoseconds ?? 0)
-                    }
-                }
-                total = total + parser.counters
+            let total = try Self.parseEach(input, set) { event in
+                checksum &+= (event.http?.status ?? 0) &+ Int(truncatingIfNeeded: event.timestamp?.nanoseconds ?? 0)
             }
             precondition(checksum != 1)  // keeps the work observable
             return (
@@ -321,25 +310,35 @@ struct Bench: ParsableCommand {
     /// reused `JSONWriter`, no I/O: beside the `parse` row, what the JSON itself costs.
     private func jsonJob(_ input: Input, _ set: PatternSet) -> Job {
         Job(label: "tracetail parse + JSON records") {
-            var lines = 0
             var jsonBytes = 0
             var json = JSONWriter()
-            for path in input.logFiles {
-                var parser = try LineParser(format: .oslo, patterns: set)
-                let reader = try LineReader(path: path)
-                var batch = LineBatch()
-                while try reader.next(into: &batch) {
-                    for i in 0..<batch.count {
-                        let event = parser.parse(batch[i], source: SourceID(0), lineID: batch.lines[i].number)
-                        json.reset()
-                        event.writeParseRecord(into: &json)
-                        jsonBytes += json.bytes.count + 1
-                    }
-                }
-                lines += parser.counters.lines
+            let total = try Self.parseEach(input, set) { event in
+                json.reset()
+                event.writeParseRecord(into: &json)
+                jsonBytes += json.bytes.count + 1
             }
-            return (lines, "\(jsonBytes / 1_000_000) MB of JSON")
+            return (total.lines, "\(jsonBytes / 1_000_000) MB of JSON")
         }
+    }
+
+    /// Parses every line of the input's log files, one parser per file, handing each event to
+    /// `body`; returns the parsers' counters added up.
+    private static func parseEach(
+        _ input: Input, _ set: PatternSet, _ body: (borrowing LogEvent) -> Void
+    ) throws -> ParseCounters {
+        var total = ParseCounters()
+        for path in input.logFiles {
+            var parser = try LineParser(format: .oslo, patterns: set)
+            let reader = try LineReader(path: path)
+            var batch = LineBatch()
+            while try reader.next(into: &batch) {
+                for i in 0..<batch.count {
+                    body(parser.parse(batch[i], source: SourceID(0), lineID: batch.lines[i].number))
+                }
+            }
+            total = total + parser.counters
+        }
+        return total
     }
 
     /// The whole replay (reader, merge, parser, correlator, aggregator) with every record discarded,

@@ -44,6 +44,16 @@ import Testing
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Runs `script` with /bin/sh (staging gzip files) and requires it to succeed.
+    static func shell(_ script: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "sh -c \(script)")
+    }
+
     @Test func binaryExists() {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: \(Self.binary)")
     }
@@ -78,14 +88,8 @@ import Testing
     @Test func parseReadsGzipByItsMagicBytesAndSaysWhenItIsCutShort() throws {
         let dir = try Repo.temporaryDirectory("parse-gzip")
         let plain = Repo.path("samples/nova-api.log")
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = [
-            "-c",
-            "gzip -c '\(plain)' > '\(dir)/nova-api.log.2' && head -c 2000 '\(dir)/nova-api.log.2' > '\(dir)/cut.gz'",
-        ]
-        try gzip.run()
-        gzip.waitUntilExit()
+        try Self.shell(
+            "gzip -c '\(plain)' > '\(dir)/nova-api.log.2' && head -c 2000 '\(dir)/nova-api.log.2' > '\(dir)/cut.gz'")
         let expected = try Self.run(["parse", plain])
         // Named like a rotated generation, not `.gz`: recognised by its magic bytes.
         let decompressed = try Self.run(["parse", dir + "/nova-api.log.2"])
@@ -108,14 +112,8 @@ import Testing
         for name in files where name.hasSuffix(".log") || name.hasSuffix(".jsonl") {
             try FileManager.default.copyItem(atPath: Repo.path("samples/" + name), toPath: dir + "/" + name)
         }
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = [
-            "-c",
-            "cd '\(dir)' && gzip nova-compute.log && head -c 3000 nova-conductor.log | gzip > nova-conductor.log.1.gz",
-        ]
-        try shell.run()
-        shell.waitUntilExit()
+        try Self.shell(
+            "cd '\(dir)' && gzip nova-compute.log && head -c 3000 nova-conductor.log | gzip > nova-conductor.log.1.gz")
         for output in ["jsonl", "text"] {
             let ahead = try Self.run(["replay", dir, "--output", output, "--no-progress"])
             let sequential = try Self.run(
